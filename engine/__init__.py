@@ -1,0 +1,1 @@
+"""The mathematics of backprop-tutor: networks, backprop, answer checking and exercises."""

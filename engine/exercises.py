@@ -1,0 +1,299 @@
+"""The exercise model: a specification from lesson data, realised with fresh numbers from a seed."""
+
+from __future__ import annotations
+
+import math
+import string
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal, Mapping, Sequence
+
+import numpy as np
+
+from engine import answers, scenarios
+from engine.answers import Mistake, Preview, Tolerance, Verdict
+
+Kind = Literal["expression", "number", "choice"]
+KINDS: tuple[str, ...] = ("expression", "number", "choice")
+
+#: Number exercises accept a relative error of 2e-3 by default (not check()'s 1e-3): learners
+#: round each intermediate result to the 4 significant figures the screen shows, and two or three
+#: such roundings in a chain can add up to more than 1e-3.
+NUMBER_TOLERANCE = 2e-3
+#: A draw is rejected when a catalogued mistake lands within this many tolerances of the answer.
+SEPARATION = 2.0
+MAX_DRAWS = 200
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+class ExerciseError(ValueError):
+    """A lesson's exercise cannot be realised (bad template, unknown scenario, no usable draw)."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a choice exercise; a wrong option may name the mistake it embodies."""
+
+    key: str
+    text: str
+    correct: bool = False
+    mistake: str | None = None
+
+
+@dataclass(frozen=True)
+class MistakeSpec:
+    """A catalogued wrong answer: a broken variant of the computation, with the feedback that names it.
+
+    For expression exercises `answer` is a formula in the exercise's variables; for number exercises
+    it is a formula over the scenario's values (evaluated like the reference); for choice exercises
+    it is empty and the mistake is reached through a choice's `mistake`.
+    `forms` are other ways of writing the same mistake, which must be diagnosed alike.
+    """
+
+    id: str
+    answer: str
+    feedback: str
+    forms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    """An exercise as the lesson data describes it: the same for every learner, before numbers are drawn."""
+
+    id: str
+    kind: Kind
+    prompt: str
+    answer: str
+    hints: tuple[str, ...]
+    solution: str
+    scenario: str | None = None
+    params: Mapping[str, Any] = EMPTY
+    variables: tuple[str, ...] = ()
+    definitions: Mapping[str, str] = EMPTY
+    domain: Mapping[str, tuple[float, float]] = EMPTY
+    indices: Mapping[str, int] = EMPTY
+    tolerance: float | None = None
+    mistakes: tuple[MistakeSpec, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    accept: tuple[str, ...] = ()
+    engine_value: str | None = None
+    derivative: tuple[str, str] | None = None
+
+    def mistake(self, mistake_id: str) -> MistakeSpec:
+        """The catalogued mistake with this id."""
+        for m in self.mistakes:
+            if m.id == mistake_id:
+                return m
+        raise KeyError(mistake_id)
+
+    @property
+    def rel_tolerance(self) -> float:
+        """The relative tolerance this exercise grades with."""
+        if self.tolerance is not None:
+            return self.tolerance
+        return NUMBER_TOLERANCE if self.kind == "number" else Tolerance().rel
+
+
+# --- templates -------------------------------------------------------------------------------
+
+
+class _Num(float):
+    """A float that formats to 4 significant figures unless a format spec says otherwise."""
+
+    def __format__(self, spec: str) -> str:
+        return answers.format_number(float(self)) if not spec else format(float(self), spec)
+
+
+class _Formatter(string.Formatter):
+    def get_value(self, key, args, kwargs):  # noqa: D102 - string.Formatter protocol
+        try:
+            return kwargs[key]
+        except KeyError:
+            raise ExerciseError(f"template uses {{{key}}}, which the scenario does not provide") from None
+
+
+_FORMATTER = _Formatter()
+
+
+def fill(template: str, values: Mapping[str, Any]) -> str:
+    """Fill `{name}` placeholders with values (numbers to 4 significant figures); `{{` is a brace."""
+    wrapped = {k: _Num(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for k, v in values.items()}
+    return _FORMATTER.vformat(template, (), wrapped)
+
+
+def displayed(values: Mapping[str, float]) -> dict[str, float]:
+    """The values as the learner sees them: each rounded to 4 significant figures."""
+    return {k: float(answers.format_number(v)) for k, v in values.items()}
+
+
+# --- realised exercises ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """An exercise with its numbers drawn: what the learner sees and what their answer is graded against."""
+
+    spec: ExerciseSpec
+    seed: int
+    values: Mapping[str, float] = field(default_factory=dict)
+    context: Any = None
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
+
+    def _template_values(self) -> dict[str, Any]:
+        vals: dict[str, Any] = dict(self.values)
+        if self.spec.kind == "number":
+            vals["answer"] = self.expected_value
+        return vals
+
+    @property
+    def prompt(self) -> str:
+        """The question with the learner's numbers."""
+        return fill(self.spec.prompt, self.values)
+
+    @property
+    def hints(self) -> tuple[str, ...]:
+        """The hint ladder, from a nudge to nearly the answer, with the learner's numbers."""
+        return tuple(fill(h, self.values) for h in self.spec.hints)
+
+    @property
+    def solution(self) -> str:
+        """The worked solution with the learner's numbers (`{answer}` is the reference number)."""
+        return fill(self.spec.solution, self._template_values())
+
+    @property
+    def choices(self) -> tuple[Choice, ...]:
+        """The options of a choice exercise, with the learner's numbers filled in."""
+        return tuple(Choice(c.key, fill(c.text, self.values), c.correct, c.mistake) for c in self.spec.choices)
+
+    @property
+    def expected_value(self) -> float:
+        """The reference number of a number exercise, at full precision."""
+        return answers.evaluate(self.spec.answer, self.values)
+
+    @property
+    def expected(self) -> str:
+        """The reference answer in answer syntax: a formula, a number, or a choice key."""
+        if self.spec.kind == "number":
+            return repr(self.expected_value)
+        if self.spec.kind == "choice":
+            return next(c.key for c in self.spec.choices if c.correct)
+        return self.spec.answer
+
+    def preview(self, answer: str) -> Preview:
+        """How the answer was read, without saying whether it is right."""
+        if self.spec.kind == "choice":
+            key = answer.strip().lower()
+            text = next((c.text for c in self.choices if c.key == key), None)
+            if text is None:
+                return Preview(False, "", (), f"choose one of {', '.join(c.key for c in self.spec.choices)}")
+            return Preview(True, f"({key}) {text}", (), None)
+        return answers.preview(
+            answer,
+            self.spec.variables,
+            definitions=dict(self.spec.definitions),
+            indices=dict(self.spec.indices),
+            kind=self.spec.kind,
+        )
+
+    def grade(self, answer: str) -> Verdict:
+        """Judge an answer; never raises, and a wrong answer that matches a catalogued mistake is named."""
+        if self.spec.kind == "choice":
+            return self._grade_choice(answer)
+        if self.spec.kind == "number":
+            return self._grade_number(answer)
+        return answers.check(
+            answer,
+            self.spec.answer,
+            self.spec.variables,
+            definitions=dict(self.spec.definitions),
+            domain=dict(self.spec.domain),
+            indices=dict(self.spec.indices),
+            tolerance=Tolerance(rel=self.spec.rel_tolerance),
+            mistakes=[
+                Mistake(m.id, form, fill(m.feedback, self.values))
+                for m in self.spec.mistakes
+                for form in (m.answer, *m.forms)
+            ],
+            kind="expression",
+        )
+
+    def _grade_choice(self, answer: str) -> Verdict:
+        key = answer.strip().lower()
+        chosen = next((c for c in self.choices if c.key == key), None)
+        if chosen is None:
+            keys = ", ".join(c.key for c in self.spec.choices)
+            return Verdict(False, f"Type the letter of one option: {keys}.", "", error="not an option")
+        interpreted = f"({chosen.key}) {chosen.text}"
+        if chosen.correct:
+            return Verdict(True, "Right.", interpreted)
+        if chosen.mistake:
+            m = self.spec.mistake(chosen.mistake)
+            return Verdict(False, fill(m.feedback, self.values), interpreted, mistake=m.id)
+        return Verdict(False, "Not this one. Take a hint, or reread the step above.", interpreted)
+
+    def _grade_number(self, answer: str) -> Verdict:
+        tol = Tolerance(rel=self.spec.rel_tolerance)
+        shown = displayed(self.values)
+        mistakes = []
+        for m in self.spec.mistakes:
+            for form in (m.answer, *m.forms):
+                for vals in (self.values, shown):
+                    mistakes.append(Mistake(m.id, repr(answers.evaluate(form, vals)), fill(m.feedback, self.values)))
+        first = None
+        # Accept the answer computed at full precision and the one computed from the numbers on screen.
+        for vals in (self.values, shown):
+            verdict = answers.check(
+                answer, repr(answers.evaluate(self.spec.answer, vals)), (), tolerance=tol, mistakes=mistakes, kind="number"
+            )
+            if verdict.correct or verdict.error:
+                return verdict
+            first = first or verdict
+        assert first is not None
+        return first
+
+
+# --- drawing numbers -------------------------------------------------------------------------
+
+
+def _close(x: float, y: float, rel: float) -> bool:
+    return abs(x - y) <= SEPARATION * rel * max(abs(x), abs(y)) + 1e-12
+
+
+def _usable(spec: ExerciseSpec, values: Mapping[str, float]) -> bool:
+    """True when the draw gives a finite answer that no catalogued mistake comes close to."""
+    if spec.kind != "number":
+        return True
+    shown = displayed(values)
+    refs = [answers.evaluate(spec.answer, v) for v in (values, shown)]
+    if not all(math.isfinite(r) for r in refs):
+        return False
+    for m in spec.mistakes:
+        for form in (m.answer, *m.forms):
+            for v in (values, shown):
+                wrong = answers.evaluate(form, v)
+                if math.isfinite(wrong) and any(_close(wrong, r, spec.rel_tolerance) for r in refs):
+                    return False
+    return True
+
+
+def realize(spec: ExerciseSpec, seed: int, *, group: Sequence[ExerciseSpec] = ()) -> Exercise:
+    """Draw the numbers for `spec` from `seed`; the same seed always gives the same exercise.
+
+    A draw is re-drawn (from the same random stream) while any catalogued mistake lands within
+    tolerance of the right answer, so a wrong method is never marked right. `group` lists every
+    spec that shares this spec's draw (a worked example spread over several steps): the draw is
+    accepted only when it is usable for all of them, so they all see the same numbers.
+    """
+    if spec.scenario is None:
+        return Exercise(spec, seed)
+    members = tuple(group) or (spec,)
+    draw_fn = scenarios.get(spec.scenario)
+    rng = np.random.default_rng(seed)
+    for _ in range(MAX_DRAWS):
+        draw = draw_fn(rng, spec.params)
+        if all(_usable(s, draw.values) for s in members):
+            return Exercise(spec, seed, dict(draw.values), draw.context)
+    raise ExerciseError(f"{spec.id}: no draw of scenario {spec.scenario!r} keeps every mistake apart from the answer")

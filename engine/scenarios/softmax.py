@@ -1,0 +1,5 @@
+"""Scenarios for the softmax lessons."""
+
+from __future__ import annotations
+
+from engine.scenarios import Draw, scenario  # noqa: F401
