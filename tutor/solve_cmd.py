@@ -1,0 +1,134 @@
+"""`backprop-tutor solve SPEC.json`: the worked forward and backward pass for a network in a file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+EPILOG = """\
+SPEC.json describes one network and one example, for instance:
+
+  {
+    "layers": [2, 2, 2],
+    "activations": ["sigmoid", "sigmoid"],
+    "loss": "sse",
+    "weights": [[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]],
+    "biases": [[0.35, 0.35], [0.60, 0.60]],
+    "input": [0.05, 0.10],
+    "target": [0.01, 0.99],
+    "learning_rate": 0.5
+  }
+
+fields:
+  layers         units per layer, input layer first
+  activations    one per non-input layer: sigmoid, tanh, relu, linear,
+                 softmax (output layer only)
+  loss           sse = ½·Σ_k (t_k − a_k)²  -- note the ½, so ∂E/∂a_k = a_k − t_k
+                 cross_entropy = −Σ_k t_k·ln a_k  (softmax output; targets in
+                 [0, 1] summing to 1); optional, default sse
+  weights        weights[l][k][j]: from unit j of layer l to unit k of layer
+                 l+1 (receiving unit first, so net = W·a)
+  biases         optional; biases[l][k] for unit k of layer l+1
+  input, target  one example: numbers, one per input / output unit
+  learning_rate  optional η; when given, the updated weights are shown
+  description    optional text shown above the solution
+
+Units are labelled i1, i2 (inputs), h1, h2 (hidden), o1, o2 (outputs) in a
+three-layer network, so w_h1o2 is the weight from h1 to o2; deeper networks
+write the layer as a superscript: a_1^(2), w_12^(2).
+Examples: examples/mazur.json (Matt Mazur's published worked example),
+examples/no_biases.json, examples/softmax_cross_entropy.json.
+"""
+
+
+def add_parser(subparsers, parents) -> argparse.ArgumentParser:
+    """Add the `solve` subcommand to the CLI's subparsers."""
+    parser = subparsers.add_parser(
+        "solve",
+        parents=parents,
+        help="the worked backward pass for a network described in a JSON file",
+        description="Print the forward pass, the error, every δ with its formula filled in,\n"
+        "every gradient and (given a learning rate) the updated weights, for the network in SPEC.json.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("spec", metavar="SPEC.json", help="the network and example (format below)")
+    parser.add_argument("--json", action="store_true", help="print the numbers as one JSON object, full precision")
+    parser.add_argument(
+        "--check", action="store_true", help="confirm every gradient by central finite differences (relative error shown)"
+    )
+    return parser
+
+
+def _error(message: str) -> int:
+    print(f"backprop-tutor: error: {message}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Solve the spec named in args; 0 on success, 2 with one line on stderr for a bad spec."""
+    import numpy as np
+
+    from engine.spec import SpecError, load_spec
+    from engine.worked import solve, to_json
+
+    try:
+        spec = load_spec(args.spec)
+    except SpecError as exc:
+        return _error(str(exc))
+    try:
+        # extreme but finite inputs are handled; beyond that (net past ~1e308) is refused, not printed as inf
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            sol = solve(spec.network, spec.input, spec.target, spec.learning_rate, check=args.check)
+            payload = to_json(sol) if args.json else None
+    except (FloatingPointError, OverflowError):
+        return _error(f"{args.spec}: the numbers overflow floating point (a net or E beyond ~1e308); use smaller weights or inputs")
+
+    try:
+        if args.json:
+            print(json.dumps(payload, indent=2, allow_nan=False))
+        else:
+            _print_worked(spec, sol, args.spec)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader (e.g. `head`) went away: not an error worth a traceback
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 0
+
+
+def _print_worked(spec, sol, path: str) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    from engine.worked import worked_sections
+
+    _make_stdout_safe()
+    console = Console(file=sys.stdout, soft_wrap=True, highlight=False)
+    net = spec.network
+    loss = "sse: E = ½Σ_k (t_k − a_k)²" if net.loss == "sse" else "cross_entropy: E = −Σ_k t_k ln a_k"
+    console.print(Text(spec.description or str(path), style="bold"))
+    console.print(
+        Text(
+            f"layers {'-'.join(map(str, net.sizes))}, activations {', '.join(net.activations)}, loss {loss}, "
+            f"{'with' if net.biases is not None else 'no'} biases",
+            style="dim",
+        )
+    )
+    for section in worked_sections(sol):
+        console.print()
+        console.print(Text(section.title, style="bold cyan"))
+        for line in section.lines:
+            console.print(Text("  " + line))
+
+
+def _make_stdout_safe() -> None:
+    """On a terminal that cannot show σ, δ or ², replace them rather than crash."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        "σδ−²⁺½Σ∂·".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        if hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(errors="replace")
