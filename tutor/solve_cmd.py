@@ -88,7 +88,9 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         if args.json:
-            print(json.dumps(payload, indent=2, allow_nan=False))
+            # one key per line, each value compact: readable, and still one JSON object
+            body = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, allow_nan=False)}" for k, v in payload.items())
+            print("{\n" + body + "\n}")
         else:
             _print_worked(spec, sol, args.spec)
         sys.stdout.flush()
