@@ -48,6 +48,8 @@ def load_spec(path: str | Path) -> Spec:
         raise SpecError(f"{path}: not UTF-8 text (a spec is a JSON file)") from None
     except OSError as exc:
         raise SpecError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    except ValueError:  # e.g. a NUL byte in the path
+        raise SpecError(f"{path!r} is not a usable file name") from None
     return parse_spec_text(text, str(path))
 
 

@@ -7,6 +7,8 @@ import json
 import os
 import sys
 
+MAX_CHECK_PARAMS = 20_000
+
 EPILOG = """\
 SPEC.json describes one network and one example, for instance:
 
@@ -78,6 +80,12 @@ def run(args: argparse.Namespace) -> int:
         spec = load_spec(args.spec)
     except SpecError as exc:
         return _error(str(exc))
+    n_params = sum(w.size for w in spec.network.weights) + sum(b.size for b in spec.network.biases or [])
+    if args.check and n_params > MAX_CHECK_PARAMS:
+        return _error(
+            f"--check runs two forward passes per weight; this network has {n_params} weights and biases "
+            f"(at most {MAX_CHECK_PARAMS})"
+        )
     try:
         # extreme but finite inputs are handled; beyond that (net past ~1e308) is refused, not printed as inf
         with np.errstate(over="raise", invalid="raise", divide="raise"):

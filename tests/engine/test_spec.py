@@ -4,6 +4,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.spec import SpecError, load_spec, parse_spec, parse_spec_text
 
@@ -111,3 +113,34 @@ def test_file_problems(tmp_path):
     bad.write_bytes(b"\xff\xfe{}")
     with pytest.raises(SpecError, match="not UTF-8"):
         load_spec(bad)
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES)
+def test_any_json_value_is_a_spec_error_or_a_spec(value):
+    try:
+        parse_spec(value)
+    except SpecError as err:
+        assert "\n" not in str(err)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(GOOD)), JSON_VALUES)
+def test_any_single_field_replacement_is_handled(field, value):
+    try:
+        spec = parse_spec(with_(**{field: value}))
+    except SpecError as err:
+        assert "\n" not in str(err) and str(err)
+    else:
+        spec.network.forward(spec.input)
+
+
+def test_nul_byte_in_path():
+    with pytest.raises(SpecError, match="not a usable file name"):
+        load_spec("bad\0name.json")

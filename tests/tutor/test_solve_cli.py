@@ -135,6 +135,15 @@ def test_missing_file(tmp_path, capsys):
     assert err.startswith("backprop-tutor: error: ") and "no such file" in err and err.count("\n") == 1
 
 
+def test_check_refuses_a_huge_network(tmp_path, capsys):
+    n = 150  # 150·150 + 150·2 weights is past the --check limit
+    spec = {"layers": [n, n, 2], "activations": ["relu", "linear"], "weights": [[[0.0] * n] * n, [[0.0] * n] * 2],
+            "input": [0.0] * n, "target": [0.0, 0.0]}
+    assert main(["solve", write(tmp_path, spec), "--check", "--json"]) == 2
+    assert "--check runs two forward passes per weight" in capsys.readouterr().err
+    assert main(["solve", write(tmp_path, spec), "--json"]) == 0
+
+
 def test_help_explains_the_format(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["solve", "--help"])
