@@ -10,7 +10,7 @@ from engine.activations import ACTIVATIONS, activate, derivative, softmax_backwa
 from engine.losses import LOSSES, loss_grad_a, loss_value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: no elementwise ==
 class Forward:
     """Everything the forward pass computed.
 
@@ -27,7 +27,7 @@ class Forward:
         return self.acts[-1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Gradients:
     """What the backward pass computed: δ = ∂E/∂net per non-input layer, ∂E/∂W, ∂E/∂b and E.
 
@@ -41,7 +41,7 @@ class Gradients:
     E: float
 
 
-@dataclass
+@dataclass(eq=False)
 class Network:
     """A fully connected feed-forward network.
 
