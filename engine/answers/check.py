@@ -1,0 +1,294 @@
+"""The public answer-checking API: check, preview, equivalent, evaluate, format_number."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .diagnose import Mistake, find_mistake, generic_feedback
+from .equivalence import EXPRESSION_TOLERANCE, NUMBER_TOLERANCE, Reference, Tolerance, compare
+from .evaluate import Compiled, Scope, compile_answer
+from .nodes import Node, Sum, symbols_of, walk
+from .parser import parse
+from .render import render
+from .tokens import AnswerSyntaxError
+
+
+@dataclass(frozen=True)
+class Preview:
+    """How an answer was read, before any judgement: never says whether it is right."""
+
+    ok: bool
+    interpreted: str
+    warnings: tuple[str, ...]
+    error: str | None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The judgement of one answer; `feedback` is never empty."""
+
+    correct: bool
+    feedback: str
+    interpreted: str
+    warnings: tuple[str, ...] = ()
+    mistake: str | None = None
+    error: str | None = None
+
+
+CORRECT = "Correct."
+INTERNAL = "Sorry, this answer could not be checked because of a problem in the tutor. Try writing it another way."
+BAD_EXERCISE = "This exercise's reference answer could not be read, so answers cannot be checked; please report it."
+
+
+def _names(variables) -> tuple[str, ...]:
+    if variables is None:
+        return ()
+    if isinstance(variables, str):
+        return tuple(v for v in variables.replace(",", " ").split() if v)
+    return tuple(variables)
+
+
+def _join(names: Iterable[str]) -> str:
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+class _Exercise:
+    """The exercise's declared names, definitions and indices, parsed once."""
+
+    def __init__(self, variables, definitions, indices):
+        self.variables = _names(variables)
+        defs_text = dict(definitions or {})
+        self.indices = dict(indices or {})
+        base = set(self.variables) | set(defs_text)
+        self.definitions: dict[str, Node] = {k: parse(v, base) for k, v in defs_text.items()}
+        self.known: set[str] = set(base)
+        for tree in self.definitions.values():
+            self.known |= symbols_of(tree)
+        self.scope = Scope(self.definitions, self.indices)
+
+    def add_known(self, tree: Node) -> None:
+        self.known |= symbols_of(tree)
+
+
+def symbol_warnings(tree: Node, known: set[str]) -> tuple[str, ...]:
+    """Warnings for symbols an exercise does not use, each with the most useful suggestion."""
+    if not known:
+        return ()
+    out = []
+    for name in sorted(symbols_of(tree) - known):
+        base = name.partition("_")[0]
+        same_base = sorted(k for k in known if k.partition("_")[0] == base)
+        folded = [k for k in sorted(known) if k.lower() == name.lower()]
+        squashed = [k for k in sorted(known) if k.replace("_", "") == name.replace("_", "")]
+        if same_base:
+            out.append(f"you wrote {name}; this exercise uses {_join(same_base)}")
+        elif folded:
+            out.append(f"you wrote {name}; names are case-sensitive: did you mean {folded[0]}?")
+        elif squashed:
+            out.append(f"you wrote {name}; did you mean {squashed[0]}?")
+        elif "_" not in name and len(name) > 1 and all(ch in known for ch in name):
+            out.append(f"you wrote {name}; for a product write {'*'.join(name)}")
+        else:
+            out.append(f"you wrote {name}, which this exercise does not use; its symbols are {_join(sorted(known))}")
+    return tuple(out)
+
+
+def _number_refusal(tree: Node) -> str | None:
+    names = sorted(symbols_of(tree))
+    if names:
+        return (f"this answer is a number: work it out with the values shown (you wrote {_join(names)}); "
+                "arithmetic such as 0.1385*0.5933 is fine")
+    return None
+
+
+def preview(answer: str, variables: Iterable[str] = (), *, definitions=None, indices=None,
+            kind: str = "expression") -> Preview:
+    """How `answer` reads ("interpreted as"), with warnings; never raises, never judges."""
+    try:
+        ex = _Exercise(variables, definitions, indices)
+    except Exception:
+        ex = _Exercise((), None, None)
+    try:
+        tree = parse(answer, ex.known)
+    except AnswerSyntaxError as err:
+        return Preview(False, "", (), err.message)
+    except Exception:
+        return Preview(False, "", (), "the answer could not be read")
+    try:
+        interpreted = render(tree)
+        warnings = list(symbol_warnings(tree, ex.known))
+        if kind == "number":
+            refusal = _number_refusal(tree)
+            if refusal:
+                warnings.append(refusal)
+        compile_answer(tree, ex.scope)
+    except AnswerSyntaxError as err:
+        return Preview(False, interpreted, tuple(warnings), err.message)
+    except Exception:
+        return Preview(False, "", (), "the answer could not be read")
+    return Preview(True, interpreted, tuple(warnings), None)
+
+
+def check(answer: str, expected: str, variables: Iterable[str] = (), *, definitions=None, domain=None,
+          indices=None, tolerance: Tolerance | None = None, mistakes: Iterable[Mistake] = (),
+          kind: str | None = None) -> Verdict:
+    """Judge a learner's `answer` against the reference `expected` (a formula or a number).
+
+    kind: "expression" or "number"; None infers it (a reference with symbols is an expression).
+    tolerance: default Tolerance(rel=1e-3, abs=1e-9) for numbers and Tolerance(rel=1e-6, abs=1e-9)
+    for expressions. Never raises; an internal problem becomes a polite verdict.
+    """
+    try:
+        return _check(answer, expected, variables, definitions, domain, indices, tolerance,
+                      tuple(mistakes or ()), kind)
+    except Exception:
+        return Verdict(False, INTERNAL, "", error="internal error while checking")
+
+
+def _check(answer, expected, variables, definitions, domain, indices, tolerance, mistakes, kind) -> Verdict:
+    try:
+        ex = _Exercise(variables, definitions, indices)
+        ref_tree = parse(expected, ex.known)
+        ex.add_known(ref_tree)
+        kind = kind or ("expression" if symbols_of(ref_tree) else "number")
+        if kind not in ("expression", "number"):
+            raise ValueError(f"unknown kind {kind!r}")
+        catalogue_trees = []
+        for m in mistakes:
+            try:
+                tree = parse(m.answer, ex.known)
+            except AnswerSyntaxError:
+                continue  # a broken catalogue entry must not stop grading
+            ex.add_known(tree)
+            catalogue_trees.append((m, tree))
+        reference = Reference(ref_tree, ex.scope)
+    except (AnswerSyntaxError, ValueError) as err:
+        return Verdict(False, BAD_EXERCISE, "", error=f"reference answer: {err}")
+
+    try:
+        tree = parse(answer, ex.known)
+    except AnswerSyntaxError as err:
+        return Verdict(False, f"I could not read that: {err.message}.", "", error=err.message)
+    interpreted = render(tree)
+    warnings = symbol_warnings(tree, ex.known)
+    if kind == "number":
+        refusal = _number_refusal(tree)
+        if refusal:
+            return Verdict(False, refusal[0].upper() + refusal[1:] + ".", interpreted, warnings, error=refusal)
+    if warnings:
+        return Verdict(False, "Not quite: " + "; ".join(warnings) + ".", interpreted, warnings)
+    try:
+        compiled = compile_answer(tree, ex.scope)
+    except AnswerSyntaxError as err:
+        return Verdict(False, f"Not accepted: {err.message}.", interpreted, warnings, error=err.message)
+
+    catalogue: list[tuple[Mistake, Compiled]] = []
+    for m, mtree in catalogue_trees:
+        try:
+            catalogue.append((m, compile_answer(mtree, ex.scope)))
+        except AnswerSyntaxError:
+            continue
+    samples = reference.draw([compiled] + [c for _, c in catalogue], domain)
+    if not samples:
+        return Verdict(False, BAD_EXERCISE, interpreted, warnings, error="reference answer is undefined everywhere")
+    tol = tolerance or (NUMBER_TOLERANCE if kind == "number" else EXPRESSION_TOLERANCE)
+    cmp = compare(compiled, samples, tol)
+    if cmp.equal:
+        return Verdict(True, CORRECT, interpreted, warnings)
+    found = find_mistake(cmp.values, samples, catalogue, tol)
+    if found is not None:
+        return Verdict(False, found.feedback or "Not quite.", interpreted, warnings, mistake=found.id)
+    feedback = generic_feedback(cmp, samples, tol, kind, sorted(symbols_of(tree)))
+    return Verdict(False, feedback, interpreted, warnings)
+
+
+def equivalent(a: str, b: str, variables: Iterable[str] = (), *, definitions=None, domain=None,
+               indices=None, tolerance: Tolerance | None = None) -> bool:
+    """Whether formula `a` agrees with the reference `b` at every sampled point where `b` is defined.
+
+    For trusted text (reference answers, catalogues, tests): raises ValueError if either cannot be read.
+    """
+    ex = _Exercise(variables, definitions, indices)
+    tb = parse(b, ex.known)
+    ex.add_known(tb)
+    ta = parse(a, ex.known)
+    reference = Reference(tb, ex.scope)
+    ca = compile_answer(ta, ex.scope)
+    samples = reference.draw([ca], domain)
+    numeric = not (symbols_of(ta) | symbols_of(tb))
+    tol = tolerance or (NUMBER_TOLERANCE if numeric else EXPRESSION_TOLERANCE)
+    return compare(ca, samples, tol).equal
+
+
+def evaluate(expr: str, values: Mapping[str, float] | None = None, *, definitions=None, indices=None) -> float:
+    """The value of a trusted formula; NaN where it is undefined.
+
+    A family symbol used in a sum takes a sequence of values (w_jk: [w for k=0, 1, ...]); index sizes
+    come from `indices` or from the length of those sequences. Raises ValueError for unreadable
+    text or a missing value.
+    """
+    values = dict(values or {})
+    defs = {k: parse(v, set(values) | set(definitions or {})) for k, v in (definitions or {}).items()}
+    tree = parse(expr, set(values) | set(defs))
+    index_sizes = dict(indices or {})
+    if not index_sizes:
+        letters = {n.index for n in walk(tree) if isinstance(n, Sum)}
+        for d in defs.values():
+            letters |= {n.index for n in walk(d) if isinstance(n, Sum)}
+        for letter in letters:
+            for name, v in values.items():
+                if letter in name.partition("_")[2] and hasattr(v, "__len__") and not isinstance(v, str):
+                    index_sizes[letter] = len(v)
+                    break
+    compiled = compile_answer(tree, Scope(defs, index_sizes))
+    env: dict = {}
+    for name in compiled.scalars:
+        if name in values:
+            try:
+                env[name] = float(values[name])
+            except (TypeError, ValueError):
+                raise ValueError(f"the value of {name} is not a number") from None
+    for name, letters in compiled.families.items():
+        if name not in values:
+            continue
+        for pos in _positions([index_sizes[x] for x in letters]):
+            item = values[name]
+            try:
+                for i in pos:
+                    item = item[i]
+                env[(name, pos)] = float(item)
+            except (TypeError, ValueError, IndexError, KeyError):
+                raise ValueError(f"{name} needs one value for each value of {_join(letters)}") from None
+    missing_families = sorted(n for n in compiled.families if n not in values)
+    if missing_families:
+        raise ValueError(f"no values given for {_join(missing_families)}")
+    missing = sorted(n for n in compiled.scalars if n not in env)
+    if missing:
+        raise ValueError(f"no value given for {_join(missing)}")
+    return compiled.value(env)
+
+
+def _positions(sizes: list[int]) -> list[tuple[int, ...]]:
+    combos: list[tuple[int, ...]] = [()]
+    for n in sizes:
+        combos = [c + (i,) for c in combos for i in range(n)]
+    return combos
+
+
+def format_number(x: float, sig: int = 4) -> str:
+    """x to `sig` significant figures, as exercises show numbers: "0.1385", "-2.000e-05"."""
+    x = float(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    if x == 0:
+        return "0"
+    s = f"{x:#.{sig}g}"
+    mantissa, sep, exp = s.partition("e")
+    return mantissa.rstrip(".") + sep + exp
