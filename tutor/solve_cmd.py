@@ -116,7 +116,11 @@ def _print_worked(spec, sol, path: str) -> None:
     from engine.worked import worked_sections
 
     _make_stdout_safe()
-    console = Console(file=sys.stdout, soft_wrap=True, highlight=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError  # handled in run(); rich's default exits with status 1
+
+    console = _Console(file=sys.stdout, soft_wrap=True, highlight=False)
     net = spec.network
     loss = "sse: E = ½Σ_k (t_k − a_k)²" if net.loss == "sse" else "cross_entropy: E = −Σ_k t_k ln a_k"
     console.print(Text(spec.description or str(path), style="bold"))
