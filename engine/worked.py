@@ -152,6 +152,13 @@ def worked_sections(sol: Solution) -> list[Section]:
             if sol.check.ok()
             else f"Finite differences DISAGREE: largest relative error {sol.check.max_rel_error:.1e}"
         )
+        at_kink = any(
+            act == "relu" and np.any(np.abs(n) < 1e-5) for act, n in zip(net.activations, fwd.nets)
+        )
+        if at_kink and not sol.check.ok():
+            sections[-1].lines.append(
+                "(a relu unit has net = 0, where relu has a corner: finite differences are not reliable there)"
+            )
 
     if sol.updated is not None:
         eta = sol.learning_rate

@@ -65,3 +65,10 @@ def test_worked_softmax_with_squared_error():
     assert sol.grads.deltas[0][0] == pytest.approx(-0.25)
     text = "\n".join(worked_lines(sol))
     assert "δ_o1 = a_o1·((a_o1 − t_o1) − S)" in text and "= −0.25" in text
+
+
+def test_check_at_a_relu_corner_is_explained():
+    # net_h1 = 1 − 1 = 0: backprop uses relu′(0) = 0, finite differences see half a slope
+    net = Network([[[1.0, -1.0]], [[2.0]]], None, ["relu", "linear"])
+    text = "\n".join(worked_lines(solve(net, [1.0, 1.0], [1.0], check=True)))
+    assert "Finite differences DISAGREE" in text and "relu has a corner" in text
