@@ -67,11 +67,11 @@ class ExerciseSpec:
     hints: tuple[str, ...]
     solution: str
     scenario: str | None = None
-    params: Mapping[str, Any] = EMPTY
+    params: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     variables: tuple[str, ...] = ()
-    definitions: Mapping[str, str] = EMPTY
-    domain: Mapping[str, tuple[float, float]] = EMPTY
-    indices: Mapping[str, int] = EMPTY
+    definitions: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    domain: Mapping[str, tuple[float, float]] = field(default_factory=lambda: EMPTY)
+    indices: Mapping[str, int] = field(default_factory=lambda: EMPTY)
     tolerance: float | None = None
     mistakes: tuple[MistakeSpec, ...] = ()
     choices: tuple[Choice, ...] = ()
