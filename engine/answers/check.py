@@ -79,7 +79,7 @@ def symbol_warnings(tree: Node, known: set[str]) -> tuple[str, ...]:
     """Warnings for symbols an exercise does not use, each with the most useful suggestion."""
     if not known:
         return ()
-    out = []
+    out, unmatched = [], []
     for name in sorted(symbols_of(tree) - known):
         base = name.partition("_")[0]
         same_base = sorted(k for k in known if k.partition("_")[0] == base)
@@ -94,7 +94,10 @@ def symbol_warnings(tree: Node, known: set[str]) -> tuple[str, ...]:
         elif "_" not in name and len(name) > 1 and all(ch in known for ch in name):
             out.append(f"you wrote {name}; for a product write {'*'.join(name)}")
         else:
-            out.append(f"you wrote {name}, which this exercise does not use; its symbols are {_join(sorted(known))}")
+            unmatched.append(name)
+    if unmatched:
+        out.append(f"you wrote {_join(unmatched)}, which this exercise does not use; "
+                   f"its symbols are {_join(sorted(known))}")
     return tuple(out)
 
 

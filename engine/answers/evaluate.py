@@ -137,7 +137,7 @@ class _Compiler:
         self.active: list[str] = []       # indices of the enclosing sums, outermost first
         self.expanding: list[str] = []    # definitions being substituted (cycle guard)
 
-    def compile(self, node: Node) -> tuple[Fn, int]:
+    def build(self, node: Node) -> tuple[Fn, int]:
         """A closure computing `node` and the number of node evaluations one call costs."""
         if isinstance(node, Num):
             v = float(node.value)
@@ -148,12 +148,12 @@ class _Compiler:
         if isinstance(node, Sym):
             return self.symbol(node.name)
         if isinstance(node, Neg):
-            f, w = self.compile(node.arg)
+            f, w = self.build(node.arg)
             return (lambda env, cur: -f(env, cur)), w + 1
         if isinstance(node, BinOp):
             return self.binop(node)
         if isinstance(node, Call):
-            f, w = self.compile(node.arg)
+            f, w = self.build(node.arg)
             g = FUNCS[(node.func, node.prime)]
             return (lambda env, cur: g(f(env, cur))), w + 1
         if isinstance(node, Sum):
@@ -161,8 +161,8 @@ class _Compiler:
         raise TypeError(f"not an answer node: {node!r}")
 
     def binop(self, node: BinOp) -> tuple[Fn, int]:
-        f, wf = self.compile(node.left)
-        g, wg = self.compile(node.right)
+        f, wf = self.build(node.left)
+        g, wg = self.build(node.right)
         w = wf + wg + 1
         op = node.op
         if op == "+":
@@ -197,7 +197,7 @@ class _Compiler:
                 raise AnswerSyntaxError(f"the definition of {name} refers to itself")
             self.expanding.append(name)
             try:
-                return self.compile(defs[name])
+                return self.build(defs[name])
             finally:
                 self.expanding.pop()
         letters = self.scope.family_indices(name)
@@ -228,7 +228,7 @@ class _Compiler:
         size = self.scope.indices[index]
         self.active.append(index)
         try:
-            body, w = self.compile(node.body)
+            body, w = self.build(node.body)
         finally:
             self.active.pop()
 
@@ -249,7 +249,7 @@ def compile_answer(node: Node, scope: Scope | None = None) -> Compiled:
         if not (isinstance(size, int) and 1 <= size <= MAX_INDEX_SIZE):
             raise ValueError(f"index {name} must have a size from 1 to {MAX_INDEX_SIZE}, not {size!r}")
     c = _Compiler(scope)
-    fn, work = c.compile(node)
+    fn, work = c.build(node)
     if work > MAX_WORK:
         raise AnswerSyntaxError("the answer is too long to evaluate (too many terms, or sums that are too large)")
     return Compiled(fn, c.scalars, c.families, work)
