@@ -161,6 +161,8 @@ def _check(answer, expected, variables, definitions, domain, indices, tolerance,
         kind = kind or ("expression" if symbols_of(ref_tree) else "number")
         if kind not in ("expression", "number"):
             raise ValueError(f"unknown kind {kind!r}")
+        if kind == "number" and symbols_of(ref_tree):
+            raise ValueError("a number exercise needs a number as its reference answer")
         catalogue_trees = []
         for m in mistakes:
             try:

@@ -12,7 +12,7 @@ MAX_DEPTH = 30
 # name typed -> canonical function (ln and log are both the natural logarithm)
 FUNCTIONS = {
     "exp": "exp", "log": "log", "ln": "log", "sqrt": "sqrt",
-    "sigmoid": "sigmoid", "tanh": "tanh", "relu": "relu",
+    "sigmoid": "sigmoid", "sigma": "sigmoid", "tanh": "tanh", "relu": "relu",
 }
 DIFFERENTIABLE = {"sigmoid", "tanh", "relu"}
 CONSTANTS = {"e", "pi"}
@@ -164,7 +164,7 @@ class _Parser:
 
     def call(self, tok: Token) -> Node:
         func = FUNCTIONS[tok.text]
-        shown = "σ" if tok.greek else tok.text
+        shown = {"sigmoid": "σ", "sqrt": "√"}.get(func, tok.text) if tok.greek else tok.text
         prime = False
         if self.is_op("'"):
             p = self.next().pos
@@ -176,14 +176,22 @@ class _Parser:
             if self.is_op("'"):
                 p = self.peek().pos
                 raise AnswerSyntaxError(f"unexpected second ' at position {p}: only first derivatives are known", p)
+        power = None
+        if self.is_op("^"):
+            # tanh²(x) and tanh^2(x) mean (tanh(x))²; only small whole powers, so σ^-1 is not misread
+            hat = self.next()
+            power = self.atom() if self.peek().kind == "num" or self.is_op("(") else None
+            if not (isinstance(power, Num) and power.value in (1.0, 2.0, 3.0, 4.0)):
+                raise AnswerSyntaxError(
+                    f"a power right after {shown} (position {hat.pos}): write ({shown}(x))^n instead", hat.pos)
         opening = self.peek()
         if not (opening.kind == "op" and opening.text == "("):
             raise AnswerSyntaxError(
                 f"{shown} is a function (position {tok.pos}): write {shown}{chr(39) if prime else ''}(...) "
                 "with its argument in parentheses", tok.pos)
         self.next()
-        arg = self.group(opening, f" of {shown}")
-        return Call(func, arg, prime)
+        node: Node = Call(func, self.group(opening, f" of {shown}"), prime)
+        return node if power is None else BinOp("^", node, power)
 
     def sigma(self, tok: Token, index: str) -> Node:
         shown = "Σ" if tok.greek else "sum"

@@ -184,3 +184,24 @@ def test_preview_warns_about_undeclared_symbols_without_judging():
 def test_preview_of_a_number_exercise_warns_about_symbols():
     p = preview("a_j*0.5", ["a_j"], kind="number")
     assert any("this answer is a number" in w for w in p.warnings)
+
+
+def test_powers_of_functions_and_aliases():
+    t = math.tanh(0.4)
+    assert evaluate("1 - tanh²(x)", {"x": 0.4}) == pytest.approx(1 - t * t)
+    assert evaluate("1 - tanh^2(x)", {"x": 0.4}) == pytest.approx(1 - t * t)
+    assert evaluate("sigma(0)") == 0.5
+    assert evaluate("√(9)") == 3.0
+    # σ^-1 could be read as an inverse: refused rather than guessed
+    assert "write (σ(x))^n" in preview("σ^-1(x)", ["x"]).error
+
+
+def test_a_number_reference_that_is_not_a_number_is_reported_not_graded():
+    v = check_number("1", "nan")
+    assert not v.correct and "reference answer" in v.feedback
+
+
+def check_number(answer, expected):
+    from engine.answers import check
+
+    return check(answer, expected, kind="number")
