@@ -65,6 +65,10 @@ class _Parser:
             raise AnswerSyntaxError("the answer is empty")
         node = self.sum()
         tok = self.peek()
+        if tok.kind == "op" and tok.text == "'":
+            raise AnswerSyntaxError(
+                f"unexpected ' at position {tok.pos}: the prime goes right after the function name, "
+                "as in σ'(x) or tanh'(x)", tok.pos)
         if tok.kind != "end":
             raise self.unexpected(tok)
         return node

@@ -8,8 +8,8 @@ may be a full name "a_k", a pattern "a_*", or a name part "a"):
     eta (learning rate)         (0.05, 1)
     w, net, x and anything else (-2, 2)
 
-Points: a few simple ones first (every variable 0.5, or 1, where that lies in its domain; then a
-point of distinct values), then random points. Every symbol draws its values from its own seeded
+Points: a few simple ones first (every variable 0.5, or 1, where that lies in its domain; then
+points 2% from either end of every domain; then a point of distinct values), then random points. Every symbol draws its values from its own seeded
 stream, so a symbol takes the same values whatever other symbols are present and verdicts repeat.
 Family symbols (w_jk inside sum_k) get an independent value per index value.
 """
@@ -33,7 +33,8 @@ DEFAULT_DOMAINS: dict[str, tuple[float, float]] = {
 FALLBACK_DOMAIN = (-2.0, 2.0)
 SEED = 20241123
 SIMPLE_VALUES = (0.5, 1.0)
-SIMPLE_COUNT = len(SIMPLE_VALUES) + 1
+EDGE_FRACTIONS = (0.02, 0.98)  # near both ends of every domain, where random points rarely go
+SIMPLE_COUNT = len(SIMPLE_VALUES) + len(EDGE_FRACTIONS) + 1
 
 
 def domain_of(name: str, domain: Mapping[str, tuple[float, float]] | None = None) -> tuple[float, float]:
@@ -62,6 +63,7 @@ def _stream(key, lo: float, hi: float, count: int, seed: int) -> list[float]:
     rng = random.Random(f"{seed}:{key!r}")
     # the third simple point: a value particular to the symbol, away from the ends
     values = [v if lo < v < hi else (lo + hi) / 2 for v in SIMPLE_VALUES]
+    values.extend(lo + (hi - lo) * f for f in EDGE_FRACTIONS)
     values.append(lo + (hi - lo) * rng.uniform(0.2, 0.8))
     values.extend(rng.uniform(lo, hi) for _ in range(max(0, count - SIMPLE_COUNT)))
     return values

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 MAX_LENGTH = 300        # characters in one answer
 MAX_TOKENS = 200
 MAX_DIGITS = 30         # digits in one number literal
-MAX_DECIMAL_EXPONENT = 300  # |n| in 1e<n>
+MAX_DECIMAL_EXPONENT = 400  # |n| in 1e<n>; anything that overflows a float is refused too
 
 
 class AnswerSyntaxError(ValueError):
@@ -176,8 +176,10 @@ def _number(chars, i, add) -> int:
         if len(digits) > 3 or int(digits) > MAX_DECIMAL_EXPONENT:
             raise AnswerSyntaxError(
                 f"the number at position {start_pos} is too large or too small "
-                f"(exponents up to e±{MAX_DECIMAL_EXPONENT})", start_pos)
+                f"(exponents from e-{MAX_DECIMAL_EXPONENT} to e+308)", start_pos)
     text = mantissa + ("e" + exponent if exponent else "")
+    if float(text) == float("inf"):
+        raise AnswerSyntaxError(f"the number at position {start_pos} is too large", start_pos)
     if j < n and chars[j][0] == ".":
         raise AnswerSyntaxError(f"unexpected '.' at position {chars[j][1]}", chars[j][1])
     add(Token("num", text, start_pos, float(text)))

@@ -151,7 +151,7 @@ def test_unknown_function_message_lists_the_allowed_functions():
 
 
 @pytest.mark.parametrize("text", [
-    "9**9**9**9", "1e999999", "1e-999", "(a+x+z+t_k)^100", "x^(2^7)",
+    "9**9**9**9", "1e999999", "1e-999", "2e308", "(a+x+z+t_k)^100", "x^(2^7)",
     "1" * 40, "(" * 40 + "x" + ")" * 40, "-" * 60 + "x", "x+" * 150 + "x", "x" * 400,
 ])
 def test_caps_refuse_with_a_message(text):
@@ -205,3 +205,7 @@ def check_number(answer, expected):
     from engine.answers import check
 
     return check(answer, expected, kind="number")
+
+
+def test_prime_after_the_argument_is_explained():
+    assert "right after the function name" in preview("sigmoid(x)'", ["x"]).error

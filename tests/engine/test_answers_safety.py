@@ -147,3 +147,16 @@ def test_random_well_formed_expressions_parse_render_and_grade(text):
     again = evaluate(shown, values, indices={"k": 3})
     assert (math.isnan(first) and math.isnan(again)) or first == again or \
         math.isclose(first, again, rel_tol=1e-9, abs_tol=1e-12), (text, shown)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(EXPRESSIONS)
+def test_a_formula_is_equivalent_to_itself_and_to_its_interpreted_form(text):
+    kw = dict(indices={"k": 3})
+    variables = ["x", "a_j", "net_j", "w_jk"]
+    v = _guarded(check, text, text, variables, **kw)
+    if v.error:
+        return  # refused by a cap, or undefined at every point of the domain
+    assert v.correct, (text, v)
+    again = _guarded(check, v.interpreted, text, variables, **kw)
+    assert again.correct, (text, v.interpreted, again)
