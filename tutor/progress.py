@@ -1,0 +1,317 @@
+"""The learner's saved progress: seeds, positions, attempts, hints, solutions and quiz scheduling in SQLite."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from tutor.progress_schema import open_database
+
+ENV_DATA_DIR = "BACKPROP_TUTOR_DATA_DIR"
+APP_NAME = "backprop-tutor"
+#: Seconds until a quiz item in Leitner box n is due again after a right answer that moved it there.
+#: A wrong answer puts the item back in box 0, due at once.
+BOX_INTERVALS = (0.0, 10 * 60.0, 86_400.0, 3 * 86_400.0, 7 * 86_400.0, 21 * 86_400.0)
+MAX_BOX = len(BOX_INTERVALS) - 1
+#: Longer answers are cut when stored: they are kept to show the learner, not to be re-graded.
+MAX_ANSWER_CHARS = 2_000
+
+NOT_STARTED, IN_PROGRESS, DONE = "not started", "in progress", "done"
+
+
+def default_data_dir(cli_value: str | None = None) -> Path:
+    """--data-dir if given, else $BACKPROP_TUTOR_DATA_DIR, else the platform's user data directory."""
+    if cli_value:
+        return Path(cli_value).expanduser()
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One answer the learner checked."""
+
+    step_id: str
+    answer: str
+    correct: bool
+    mistake: str | None
+    seed: int
+    at: float
+
+
+class Progress:
+    """The progress store. Open it with `Progress.open(data_dir)`; every write is one transaction.
+
+    Safe to share between threads (calls are serialised) and between running copies of the app
+    (WAL journal, busy timeout, writes that only add or upsert rows).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, *, saving: bool, notice: str | None,
+                 path: Path | None, clock: Callable[[], float] = time.time):
+        self._conn = conn
+        self._lock = threading.RLock()
+        self._clock = clock
+        self.saving = saving
+        self.notice = notice
+        self.path = path
+
+    @classmethod
+    def open(cls, data_dir: Path, *, clock: Callable[[], float] = time.time) -> "Progress":
+        """Open the store in data_dir. Never raises for a bad file or folder: a corrupt file is moved
+        aside and an unwritable folder gives an in-memory store; `notice` then says what happened."""
+        opened = open_database(Path(data_dir))
+        return cls(opened.conn, saving=opened.saving, notice=opened.notice, path=opened.path, clock=clock)
+
+    def close(self) -> None:
+        """Close the database; the object must not be used afterwards."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; IMMEDIATE takes the write lock up front so copies queue instead of failing."""
+        with self._lock:
+            with self._conn:
+                self._conn.execute("BEGIN IMMEDIATE")
+                yield self._conn
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    # -- seeds and position -----------------------------------------------------------------------
+
+    def seed(self, lesson_id: str, seed_key: str, fresh: Callable[[], int]) -> int:
+        """The stored seed for this step (or group of steps); draws and stores `fresh()` the first time."""
+        rows = self._read("SELECT seed FROM seeds WHERE lesson_id = ? AND seed_key = ?", (lesson_id, seed_key))
+        if rows:
+            return int(rows[0][0])
+        candidate = int(fresh())
+        with self._write() as c:
+            # Another copy may have stored one meanwhile: keep the first so both show the same numbers.
+            c.execute("INSERT OR IGNORE INTO seeds (lesson_id, seed_key, seed) VALUES (?, ?, ?)",
+                      (lesson_id, seed_key, candidate))
+            return int(c.execute("SELECT seed FROM seeds WHERE lesson_id = ? AND seed_key = ?",
+                                 (lesson_id, seed_key)).fetchone()[0])
+
+    def new_seed(self, lesson_id: str, seed_key: str, seed: int) -> None:
+        """Replace the stored seed ("another one like this")."""
+        with self._write() as c:
+            c.execute("INSERT OR REPLACE INTO seeds (lesson_id, seed_key, seed) VALUES (?, ?, ?)",
+                      (lesson_id, seed_key, int(seed)))
+
+    def set_position(self, lesson_id: str, step_id: str) -> None:
+        """Remember the step the learner is on; this lesson becomes the last one visited."""
+        with self._write() as c:
+            seq = c.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM positions").fetchone()[0]
+            c.execute("INSERT OR REPLACE INTO positions (lesson_id, step_id, seq, at) VALUES (?, ?, ?, ?)",
+                      (lesson_id, step_id, seq, self._clock()))
+
+    def position(self, lesson_id: str) -> str | None:
+        """The step the learner was last on in this lesson, or None."""
+        rows = self._read("SELECT step_id FROM positions WHERE lesson_id = ?", (lesson_id,))
+        return rows[0][0] if rows else None
+
+    def last_lesson(self) -> str | None:
+        """The lesson whose position was set most recently, or None."""
+        rows = self._read("SELECT lesson_id FROM positions ORDER BY seq DESC LIMIT 1")
+        return rows[0][0] if rows else None
+
+    # -- what happened ----------------------------------------------------------------------------
+
+    def record_attempt(self, lesson_id: str, step_id: str, answer: str, correct: bool,
+                       mistake: str | None, seed: int) -> None:
+        """Store one checked answer with its verdict and the seed of the numbers it answered."""
+        with self._write() as c:
+            c.execute(
+                "INSERT INTO attempts (lesson_id, step_id, answer, correct, mistake, seed, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (lesson_id, step_id, str(answer)[:MAX_ANSWER_CHARS], int(bool(correct)), mistake, int(seed), self._clock()),
+            )
+
+    def record_hint(self, lesson_id: str, step_id: str, rung: int) -> None:
+        """Store that a hint rung was shown."""
+        with self._write() as c:
+            c.execute("INSERT INTO hints (lesson_id, step_id, rung, at) VALUES (?, ?, ?, ?)",
+                      (lesson_id, step_id, int(rung), self._clock()))
+
+    def record_solution(self, lesson_id: str, step_id: str, seed: int) -> None:
+        """Store that the worked solution was shown for these numbers: later answers on them do not count."""
+        with self._write() as c:
+            last = c.execute("SELECT COALESCE(MAX(id), 0) FROM attempts").fetchone()[0]
+            c.execute("INSERT OR IGNORE INTO solutions (lesson_id, step_id, seed, after_attempt, at) VALUES (?, ?, ?, ?, ?)",
+                      (lesson_id, step_id, int(seed), last, self._clock()))
+
+    def solution_revealed(self, lesson_id: str, step_id: str, seed: int) -> bool:
+        """Whether the worked solution has been shown for this step with these numbers."""
+        return bool(self._read("SELECT 1 FROM solutions WHERE lesson_id = ? AND step_id = ? AND seed = ?",
+                               (lesson_id, step_id, int(seed))))
+
+    def hints_shown(self, lesson_id: str, step_id: str) -> int:
+        """The highest hint rung shown for this step (0 when none)."""
+        rows = self._read("SELECT COALESCE(MAX(rung), 0) FROM hints WHERE lesson_id = ? AND step_id = ?",
+                          (lesson_id, step_id))
+        return int(rows[0][0])
+
+    def attempts(self, lesson_id: str, step_id: str | None = None) -> list[Attempt]:
+        """The answers checked in a lesson (or one step of it), oldest first."""
+        sql = "SELECT step_id, answer, correct, mistake, seed, at FROM attempts WHERE lesson_id = ?"
+        params: list[Any] = [lesson_id]
+        if step_id is not None:
+            sql += " AND step_id = ?"
+            params.append(step_id)
+        return [Attempt(s, a, bool(c), m, int(seed), at) for s, a, c, m, seed, at in self._read(sql + " ORDER BY id", params)]
+
+    def solved_steps(self, lesson_id: str) -> set[str]:
+        """Steps answered correctly on numbers whose solution had not been shown before that answer.
+
+        A right answer given before the solution was opened still counts: it was earned.
+        """
+        rows = self._read(
+            """SELECT DISTINCT a.step_id FROM attempts a
+               WHERE a.lesson_id = ? AND a.correct = 1 AND NOT EXISTS (
+                   SELECT 1 FROM solutions s WHERE s.lesson_id = a.lesson_id AND s.step_id = a.step_id
+                   AND s.seed = a.seed AND s.after_attempt < a.id)""",
+            (lesson_id,),
+        )
+        return {r[0] for r in rows}
+
+    def started(self, lesson_id: str) -> bool:
+        """Whether the learner has opened or answered anything in this lesson."""
+        return bool(self._read(
+            "SELECT 1 FROM positions WHERE lesson_id = ?1 UNION ALL SELECT 1 FROM attempts WHERE lesson_id = ?1 "
+            "UNION ALL SELECT 1 FROM hints WHERE lesson_id = ?1 LIMIT 1", (lesson_id,)))
+
+    def status(self, lesson_id: str, exercise_step_ids: Iterable[str]) -> str:
+        """"done" when every exercise step is solved (see solved_steps), "in progress" once started,
+        else "not started"."""
+        needed = set(exercise_step_ids)
+        if not self.started(lesson_id):
+            return NOT_STARTED
+        return DONE if needed <= self.solved_steps(lesson_id) else IN_PROGRESS
+
+    # -- quiz -------------------------------------------------------------------------------------
+
+    def record_quiz_answer(self, item_key: str, correct: bool) -> None:
+        """Move a quiz item between Leitner boxes: right -> next box, due later; wrong -> box 0, due now."""
+        now = self._clock()
+        with self._write() as c:
+            row = c.execute("SELECT box FROM quiz_items WHERE item_key = ?", (item_key,)).fetchone()
+            box = min((row[0] if row else 0) + 1, MAX_BOX) if correct else 0
+            c.execute(
+                """INSERT INTO quiz_items (item_key, box, due, right, wrong, last) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                   ON CONFLICT (item_key) DO UPDATE SET box = ?2, due = ?3, right = right + ?4,
+                   wrong = wrong + ?5, last = ?6""",
+                (item_key, box, now + BOX_INTERVALS[box], int(bool(correct)), int(not correct), now),
+            )
+
+    def due_order(self, item_keys: Iterable[str]) -> list[str]:
+        """The items, most due first: items due now (lowest box, then longest overdue; never-seen items
+        count as box 0 due now, after ones answered wrongly), then the rest by when they fall due.
+        Ties keep the given order, so shuffle first for a random mix."""
+        keys = list(dict.fromkeys(item_keys))
+        now = self._clock()
+        known: dict[str, tuple[int, float]] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, box, due in self._read(f"SELECT item_key, box, due FROM quiz_items WHERE item_key IN ({marks})", chunk):
+                known[key] = (int(box), float(due))
+
+        def rank(pair: tuple[int, str]) -> tuple:
+            index, key = pair
+            box, due = known.get(key, (0, now))
+            if due <= now:
+                return (0, box, due, index)
+            return (1, due, box, index)
+
+        return [key for _, key in sorted(enumerate(keys), key=rank)]
+
+    def record_quiz_result(self, lesson_ids: Sequence[str], score: int, total: int) -> None:
+        """Store a finished quiz's score; it counts towards each lesson it drew items from."""
+        with self._write() as c:
+            run = c.execute("SELECT COALESCE(MAX(run), 0) + 1 FROM quiz_results").fetchone()[0]
+            at = self._clock()
+            c.executemany("INSERT INTO quiz_results (run, lesson_id, score, total, at) VALUES (?, ?, ?, ?, ?)",
+                          [(run, lid, int(score), int(total), at) for lid in dict.fromkeys(lesson_ids)])
+
+    def best_quiz(self, lesson_id: str) -> tuple[int, int] | None:
+        """The best (score, total) of the quizzes that included this lesson: highest fraction, then most items."""
+        rows = self._read(
+            "SELECT score, total FROM quiz_results WHERE lesson_id = ? AND total > 0 "
+            "ORDER BY CAST(score AS REAL) / total DESC, total DESC LIMIT 1", (lesson_id,))
+        return (int(rows[0][0]), int(rows[0][1])) if rows else None
+
+    # -- housekeeping -----------------------------------------------------------------------------
+
+    def first_run(self) -> bool:
+        """True until mark_welcomed() has been called (the welcome screen is shown once)."""
+        return not self._read("SELECT 1 FROM meta WHERE key = 'welcomed'")
+
+    def mark_welcomed(self) -> None:
+        """Remember that the welcome screen has been seen."""
+        with self._write() as c:
+            c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('welcomed', '1')")
+
+    def reset(self, lesson_id: str | None = None) -> None:
+        """Forget everything about one lesson, or about every lesson (the welcome stays seen)."""
+        tables = ("attempts", "hints", "solutions", "seeds", "positions", "quiz_results")
+        with self._write() as c:
+            if lesson_id is None:
+                for table in tables + ("quiz_items",):
+                    c.execute(f"DELETE FROM {table}")
+                return
+            for table in tables:
+                c.execute(f"DELETE FROM {table} WHERE lesson_id = ?", (lesson_id,))
+            prefix = lesson_id + "/"
+            c.execute("DELETE FROM quiz_items WHERE substr(item_key, 1, ?) = ?", (len(prefix), prefix))
+
+    def summary(self, curriculum: Any) -> dict:
+        """Progress per lesson of the curriculum, as plain data (the shape `progress --json` prints)."""
+        lessons = []
+        for lesson in curriculum.lessons:
+            exercise_ids = [s.id for s in lesson.exercise_steps]
+            solved = self.solved_steps(lesson.id) & set(exercise_ids)
+            best = self.best_quiz(lesson.id)
+            counts = self._read(
+                "SELECT (SELECT COUNT(*) FROM attempts WHERE lesson_id = ?1), "
+                "(SELECT COUNT(*) FROM hints WHERE lesson_id = ?1), "
+                "(SELECT COUNT(*) FROM solutions WHERE lesson_id = ?1)", (lesson.id,))[0]
+            lessons.append({
+                "id": lesson.id,
+                "title": lesson.title,
+                "order": lesson.order,
+                "status": self.status(lesson.id, exercise_ids),
+                "exercises": len(exercise_ids),
+                "solved": len(solved),
+                "position": self.position(lesson.id),
+                "attempts": counts[0],
+                "hints": counts[1],
+                "solutions_shown": counts[2],
+                "best_quiz": None if best is None else {"score": best[0], "total": best[1]},
+            })
+        totals = {state: sum(1 for item in lessons if item["status"] == state) for state in (DONE, IN_PROGRESS, NOT_STARTED)}
+        return {
+            "saving": self.saving,
+            "database": None if self.path is None else str(self.path),
+            "last_lesson": self.last_lesson(),
+            "lessons": lessons,
+            "totals": {"lessons": len(lessons), **totals},
+        }
