@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .diagnose import Mistake, find_mistake, generic_feedback
 from .equivalence import EXPRESSION_TOLERANCE, NUMBER_TOLERANCE, Reference, Tolerance, compare
 from .evaluate import Compiled, Scope, compile_answer
-from .nodes import Node, Sum, symbols_of, walk
+from .nodes import BinOp, Node, Sum, Sym, symbols_of, walk
 from .parser import parse
 from .render import render
 from .tokens import AnswerSyntaxError
@@ -42,12 +43,33 @@ INTERNAL = "Sorry, this answer could not be checked because of a problem in the 
 BAD_EXERCISE = "This exercise's reference answer could not be read, so answers cannot be checked; please report it."
 
 
+def canonical_name(name: str) -> str:
+    """A declared name in the form the parser produces: δ_k -> delta_k, a_{j} -> a_j."""
+    try:
+        tree = parse(name)
+    except AnswerSyntaxError:
+        return name
+    return tree.name if isinstance(tree, Sym) else name
+
+
 def _names(variables) -> tuple[str, ...]:
     if variables is None:
         return ()
     if isinstance(variables, str):
-        return tuple(v for v in variables.replace(",", " ").split() if v)
-    return tuple(variables)
+        variables = variables.replace(",", " ").split()
+    return tuple(canonical_name(str(v)) for v in variables if str(v).strip())
+
+
+def _domain(domain) -> dict:
+    return {canonical_name(str(k)): v for k, v in dict(domain or {}).items()}
+
+
+def _tolerance(tolerance, kind: str) -> Tolerance:
+    if tolerance is None:
+        return NUMBER_TOLERANCE if kind == "number" else EXPRESSION_TOLERANCE
+    if isinstance(tolerance, (int, float)):
+        return Tolerance(rel=float(tolerance))
+    return tolerance
 
 
 def _join(names: Iterable[str]) -> str:
@@ -62,8 +84,8 @@ class _Exercise:
 
     def __init__(self, variables, definitions, indices):
         self.variables = _names(variables)
-        defs_text = dict(definitions or {})
-        self.indices = dict(indices or {})
+        defs_text = {canonical_name(k): v for k, v in dict(definitions or {}).items()}
+        self.indices = {k: operator.index(v) for k, v in dict(indices or {}).items()}
         base = set(self.variables) | set(defs_text)
         self.definitions: dict[str, Node] = {k: parse(v, base) for k, v in defs_text.items()}
         self.known: set[str] = set(base)
@@ -101,6 +123,15 @@ def symbol_warnings(tree: Node, known: set[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def reading_warnings(tree: Node) -> tuple[str, ...]:
+    """Warnings for readings a learner may not intend, such as 1/2x meaning (1/2)·x."""
+    for n in walk(tree):
+        if isinstance(n, BinOp) and n.implicit and isinstance(n.left, BinOp) and n.left.op == "/":
+            return (f"{render(n)}: a product written without * after / multiplies the whole fraction; "
+                    "put the denominator in parentheses if it all belongs below the line",)
+    return ()
+
+
 def _number_refusal(tree: Node) -> str | None:
     names = sorted(symbols_of(tree))
     if names:
@@ -124,7 +155,7 @@ def preview(answer: str, variables: Iterable[str] = (), *, definitions=None, ind
         return Preview(False, "", (), "the answer could not be read")
     try:
         interpreted = render(tree)
-        warnings = list(symbol_warnings(tree, ex.known))
+        warnings = list(symbol_warnings(tree, ex.known)) + list(reading_warnings(tree))
         if kind == "number":
             refusal = _number_refusal(tree)
             if refusal:
@@ -180,13 +211,15 @@ def _check(answer, expected, variables, definitions, domain, indices, tolerance,
     except AnswerSyntaxError as err:
         return Verdict(False, f"I could not read that: {err.message}.", "", error=err.message)
     interpreted = render(tree)
-    warnings = symbol_warnings(tree, ex.known)
+    unknown = symbol_warnings(tree, ex.known)
+    warnings = unknown + reading_warnings(tree)
     if kind == "number":
         refusal = _number_refusal(tree)
         if refusal:
             return Verdict(False, refusal[0].upper() + refusal[1:] + ".", interpreted, warnings, error=refusal)
-    if warnings:
-        return Verdict(False, "Not quite: " + "; ".join(warnings) + ".", interpreted, warnings)
+    if unknown:
+        # an undeclared symbol cannot be right; say which symbols the exercise does use
+        return Verdict(False, "Not quite: " + "; ".join(unknown) + ".", interpreted, warnings)
     try:
         compiled = compile_answer(tree, ex.scope)
     except AnswerSyntaxError as err:
@@ -198,10 +231,10 @@ def _check(answer, expected, variables, definitions, domain, indices, tolerance,
             catalogue.append((m, compile_answer(mtree, ex.scope)))
         except AnswerSyntaxError:
             continue
-    samples = reference.draw([compiled] + [c for _, c in catalogue], domain)
+    samples = reference.draw([compiled] + [c for _, c in catalogue], _domain(domain))
     if not samples:
         return Verdict(False, BAD_EXERCISE, interpreted, warnings, error="reference answer is undefined everywhere")
-    tol = tolerance or (NUMBER_TOLERANCE if kind == "number" else EXPRESSION_TOLERANCE)
+    tol = _tolerance(tolerance, kind)
     cmp = compare(compiled, samples, tol)
     if cmp.equal:
         return Verdict(True, CORRECT, interpreted, warnings)
@@ -224,9 +257,9 @@ def equivalent(a: str, b: str, variables: Iterable[str] = (), *, definitions=Non
     ta = parse(a, ex.known)
     reference = Reference(tb, ex.scope)
     ca = compile_answer(ta, ex.scope)
-    samples = reference.draw([ca], domain)
+    samples = reference.draw([ca], _domain(domain))
     numeric = not (symbols_of(ta) | symbols_of(tb))
-    tol = tolerance or (NUMBER_TOLERANCE if numeric else EXPRESSION_TOLERANCE)
+    tol = _tolerance(tolerance, "number" if numeric else "expression")
     return compare(ca, samples, tol).equal
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Union
 
 
@@ -45,11 +45,12 @@ class Neg:
 
 @dataclass(frozen=True, slots=True)
 class BinOp:
-    """A binary operation; op is one of + - * / ^."""
+    """A binary operation; op is one of + - * / ^. `implicit` marks a product written without *."""
 
     op: str
     left: "Node"
     right: "Node"
+    implicit: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

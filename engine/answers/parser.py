@@ -88,7 +88,7 @@ class _Parser:
                 self.next()
                 node = BinOp(tok.text, node, self.signed())
             elif tok.kind == "name" or (tok.kind == "op" and tok.text == "("):
-                node = BinOp("*", node, self.power())  # implicit multiplication: 2x, a(1-a), )(
+                node = BinOp("*", node, self.power(), implicit=True)  # 2x, a(1-a), )(
             elif tok.kind == "num":
                 raise AnswerSyntaxError(
                     f"a number right after another term at position {tok.pos}: write * to multiply", tok.pos)

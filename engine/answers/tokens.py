@@ -138,6 +138,11 @@ def tokenize(text: str) -> list[Token]:
             raise AnswerSyntaxError(
                 f"unexpected ',' at position {pos} (write decimals with a point, as in 0.5; "
                 "functions take one argument)", pos)
+        elif c == "=":
+            raise AnswerSyntaxError(f"'=' is not needed (position {pos}): type only the formula it equals", pos)
+        elif c in "∂𝜕":
+            raise AnswerSyntaxError(
+                f"'∂' at position {pos}: type what the derivative equals, not the derivative itself", pos)
         elif c == "_":
             raise AnswerSyntaxError(f"unexpected '_' at position {pos}: a subscript follows a name, as in a_j", pos)
         else:

@@ -154,3 +154,13 @@ def test_domain_can_be_narrowed_by_the_exercise():
 def test_expression_answer_with_a_constant_is_told_it_should_depend_on_symbols():
     v = check("0.25", "a*(1-a)", ["a"])
     assert not v.correct and "constant" in v.feedback
+
+
+def test_declared_names_may_be_written_in_unicode_and_sizes_as_numpy_ints():
+    import numpy as np
+
+    assert check("δ_k*a_j", "delta_k*a_j", ["δ_k", "a_j"]).correct
+    assert check("delta_k*a_j", "δ_k a_j", ["δ_k", "a_j"], domain={"δ_k": (1, 2)}).correct
+    v = check("sum_k(w_jk*delta_k)", "Σ_k w_jk δ_k", ["w_jk", "δ_k"], indices={"k": np.int64(3)})
+    assert v.correct
+    assert check("a*(1-a)", "a - a^2", ["a"], tolerance=1e-3).correct

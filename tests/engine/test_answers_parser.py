@@ -209,3 +209,18 @@ def check_number(answer, expected):
 
 def test_prime_after_the_argument_is_explained():
     assert "right after the function name" in preview("sigmoid(x)'", ["x"]).error
+
+
+def test_division_then_implicit_product_is_flagged():
+    p = preview("1/2x", ["x"])
+    assert p.ok and p.interpreted == "(1/2)·x"
+    assert any("parentheses" in w for w in p.warnings)
+    assert preview("1/(2x)", ["x"]).warnings == ()
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("delta_k = a_k - t_k", "'=' is not needed"),
+    ("∂E/∂w", "type what the derivative equals"),
+])
+def test_equations_and_derivative_signs_are_explained(text, fragment):
+    assert fragment in preview(text, ["delta_k", "a_k", "t_k"]).error
