@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import math
-import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from .context import (ExerciseNames, canonical_name, join_names, number_refusal, reading_warnings,
+                      symbol_warnings)
 from .diagnose import Mistake, find_mistake, generic_feedback
 from .equivalence import EXPRESSION_TOLERANCE, NUMBER_TOLERANCE, Reference, Tolerance, compare
 from .evaluate import Compiled, Scope, compile_answer
-from .nodes import BinOp, Node, Sum, Sym, symbols_of, walk
+from .nodes import Sum, symbols_of, walk
 from .parser import parse
 from .render import render
 from .tokens import AnswerSyntaxError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,23 +47,6 @@ INTERNAL = "Sorry, this answer could not be checked because of a problem in the 
 BAD_EXERCISE = "This exercise's reference answer could not be read, so answers cannot be checked; please report it."
 
 
-def canonical_name(name: str) -> str:
-    """A declared name in the form the parser produces: δ_k -> delta_k, a_{j} -> a_j."""
-    try:
-        tree = parse(name)
-    except AnswerSyntaxError:
-        return name
-    return tree.name if isinstance(tree, Sym) else name
-
-
-def _names(variables) -> tuple[str, ...]:
-    if variables is None:
-        return ()
-    if isinstance(variables, str):
-        variables = variables.replace(",", " ").split()
-    return tuple(canonical_name(str(v)) for v in variables if str(v).strip())
-
-
 def _domain(domain) -> dict:
     return {canonical_name(str(k)): v for k, v in dict(domain or {}).items()}
 
@@ -72,81 +59,13 @@ def _tolerance(tolerance, kind: str) -> Tolerance:
     return tolerance
 
 
-def _join(names: Iterable[str]) -> str:
-    names = list(names)
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-class _Exercise:
-    """The exercise's declared names, definitions and indices, parsed once."""
-
-    def __init__(self, variables, definitions, indices):
-        self.variables = _names(variables)
-        defs_text = {canonical_name(k): v for k, v in dict(definitions or {}).items()}
-        self.indices = {k: operator.index(v) for k, v in dict(indices or {}).items()}
-        base = set(self.variables) | set(defs_text)
-        self.definitions: dict[str, Node] = {k: parse(v, base) for k, v in defs_text.items()}
-        self.known: set[str] = set(base)
-        for tree in self.definitions.values():
-            self.known |= symbols_of(tree)
-        self.scope = Scope(self.definitions, self.indices)
-
-    def add_known(self, tree: Node) -> None:
-        self.known |= symbols_of(tree)
-
-
-def symbol_warnings(tree: Node, known: set[str]) -> tuple[str, ...]:
-    """Warnings for symbols an exercise does not use, each with the most useful suggestion."""
-    if not known:
-        return ()
-    out, unmatched = [], []
-    for name in sorted(symbols_of(tree) - known):
-        base = name.partition("_")[0]
-        same_base = sorted(k for k in known if k.partition("_")[0] == base)
-        folded = [k for k in sorted(known) if k.lower() == name.lower()]
-        squashed = [k for k in sorted(known) if k.replace("_", "") == name.replace("_", "")]
-        if same_base:
-            out.append(f"you wrote {name}; this exercise uses {_join(same_base)}")
-        elif folded:
-            out.append(f"you wrote {name}; names are case-sensitive: did you mean {folded[0]}?")
-        elif squashed:
-            out.append(f"you wrote {name}; did you mean {squashed[0]}?")
-        elif "_" not in name and len(name) > 1 and all(ch in known for ch in name):
-            out.append(f"you wrote {name}; for a product write {'*'.join(name)}")
-        else:
-            unmatched.append(name)
-    if unmatched:
-        out.append(f"you wrote {_join(unmatched)}, which this exercise does not use; "
-                   f"its symbols are {_join(sorted(known))}")
-    return tuple(out)
-
-
-def reading_warnings(tree: Node) -> tuple[str, ...]:
-    """Warnings for readings a learner may not intend, such as 1/2x meaning (1/2)·x."""
-    for n in walk(tree):
-        if isinstance(n, BinOp) and n.implicit and isinstance(n.left, BinOp) and n.left.op == "/":
-            return (f"{render(n)}: a product written without * after / multiplies the whole fraction; "
-                    "put the denominator in parentheses if it all belongs below the line",)
-    return ()
-
-
-def _number_refusal(tree: Node) -> str | None:
-    names = sorted(symbols_of(tree))
-    if names:
-        return (f"this answer is a number: work it out with the values shown (you wrote {_join(names)}); "
-                "arithmetic such as 0.1385*0.5933 is fine")
-    return None
-
-
 def preview(answer: str, variables: Iterable[str] = (), *, definitions=None, indices=None,
             kind: str = "expression") -> Preview:
     """How `answer` reads ("interpreted as"), with warnings; never raises, never judges."""
     try:
-        ex = _Exercise(variables, definitions, indices)
+        ex = ExerciseNames(variables, definitions, indices)
     except Exception:
-        ex = _Exercise((), None, None)
+        ex = ExerciseNames((), None, None)
     try:
         tree = parse(answer, ex.known)
     except AnswerSyntaxError as err:
@@ -157,7 +76,7 @@ def preview(answer: str, variables: Iterable[str] = (), *, definitions=None, ind
         interpreted = render(tree)
         warnings = list(symbol_warnings(tree, ex.known)) + list(reading_warnings(tree))
         if kind == "number":
-            refusal = _number_refusal(tree)
+            refusal = number_refusal(tree)
             if refusal:
                 warnings.append(refusal)
         compile_answer(tree, ex.scope)
@@ -181,12 +100,13 @@ def check(answer: str, expected: str, variables: Iterable[str] = (), *, definiti
         return _check(answer, expected, variables, definitions, domain, indices, tolerance,
                       tuple(mistakes or ()), kind)
     except Exception:
+        log.exception("internal error while checking %r against %r", answer, expected)
         return Verdict(False, INTERNAL, "", error="internal error while checking")
 
 
 def _check(answer, expected, variables, definitions, domain, indices, tolerance, mistakes, kind) -> Verdict:
     try:
-        ex = _Exercise(variables, definitions, indices)
+        ex = ExerciseNames(variables, definitions, indices)
         ref_tree = parse(expected, ex.known)
         ex.add_known(ref_tree)
         kind = kind or ("expression" if symbols_of(ref_tree) else "number")
@@ -214,7 +134,7 @@ def _check(answer, expected, variables, definitions, domain, indices, tolerance,
     unknown = symbol_warnings(tree, ex.known)
     warnings = unknown + reading_warnings(tree)
     if kind == "number":
-        refusal = _number_refusal(tree)
+        refusal = number_refusal(tree)
         if refusal:
             return Verdict(False, refusal[0].upper() + refusal[1:] + ".", interpreted, warnings, error=refusal)
     if unknown:
@@ -251,7 +171,7 @@ def equivalent(a: str, b: str, variables: Iterable[str] = (), *, definitions=Non
 
     For trusted text (reference answers, catalogues, tests): raises ValueError if either cannot be read.
     """
-    ex = _Exercise(variables, definitions, indices)
+    ex = ExerciseNames(variables, definitions, indices)
     tb = parse(b, ex.known)
     ex.add_known(tb)
     ta = parse(a, ex.known)
@@ -301,13 +221,13 @@ def evaluate(expr: str, values: Mapping[str, float] | None = None, *, definition
                     item = item[i]
                 env[(name, pos)] = float(item)
             except (TypeError, ValueError, IndexError, KeyError):
-                raise ValueError(f"{name} needs one value for each value of {_join(letters)}") from None
+                raise ValueError(f"{name} needs one value for each value of {join_names(letters)}") from None
     missing_families = sorted(n for n in compiled.families if n not in values)
     if missing_families:
-        raise ValueError(f"no values given for {_join(missing_families)}")
+        raise ValueError(f"no values given for {join_names(missing_families)}")
     missing = sorted(n for n in compiled.scalars if n not in env)
     if missing:
-        raise ValueError(f"no value given for {_join(missing)}")
+        raise ValueError(f"no value given for {join_names(missing)}")
     return compiled.value(env)
 
 

@@ -1,0 +1,97 @@
+"""What an exercise declares (names, definitions, indices) and the warnings an answer earns against it."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterable
+
+from .evaluate import Scope
+from .nodes import BinOp, Node, Sym, symbols_of, walk
+from .parser import parse
+from .render import render
+from .tokens import AnswerSyntaxError
+
+
+def canonical_name(name: str) -> str:
+    """A declared name in the form the parser produces: δ_k -> delta_k, a_{j} -> a_j."""
+    try:
+        tree = parse(name)
+    except AnswerSyntaxError:
+        return name
+    return tree.name if isinstance(tree, Sym) else name
+
+
+def declared_names(variables) -> tuple[str, ...]:
+    if variables is None:
+        return ()
+    if isinstance(variables, str):
+        variables = variables.replace(",", " ").split()
+    return tuple(canonical_name(str(v)) for v in variables if str(v).strip())
+
+
+def join_names(names: Iterable[str]) -> str:
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+class ExerciseNames:
+    """The exercise's declared names, definitions and indices, parsed once."""
+
+    def __init__(self, variables, definitions, indices):
+        self.variables = declared_names(variables)
+        defs_text = {canonical_name(k): v for k, v in dict(definitions or {}).items()}
+        self.indices = {k: operator.index(v) for k, v in dict(indices or {}).items()}
+        base = set(self.variables) | set(defs_text)
+        self.definitions: dict[str, Node] = {k: parse(v, base) for k, v in defs_text.items()}
+        self.known: set[str] = set(base)
+        for tree in self.definitions.values():
+            self.known |= symbols_of(tree)
+        self.scope = Scope(self.definitions, self.indices)
+
+    def add_known(self, tree: Node) -> None:
+        self.known |= symbols_of(tree)
+
+
+def symbol_warnings(tree: Node, known: set[str]) -> tuple[str, ...]:
+    """Warnings for symbols an exercise does not use, each with the most useful suggestion."""
+    if not known:
+        return ()
+    out, unmatched = [], []
+    for name in sorted(symbols_of(tree) - known):
+        base = name.partition("_")[0]
+        same_base = sorted(k for k in known if k.partition("_")[0] == base)
+        folded = [k for k in sorted(known) if k.lower() == name.lower()]
+        squashed = [k for k in sorted(known) if k.replace("_", "") == name.replace("_", "")]
+        if same_base:
+            out.append(f"you wrote {name}; this exercise uses {join_names(same_base)}")
+        elif folded:
+            out.append(f"you wrote {name}; names are case-sensitive: did you mean {folded[0]}?")
+        elif squashed:
+            out.append(f"you wrote {name}; did you mean {squashed[0]}?")
+        elif "_" not in name and len(name) > 1 and all(ch in known for ch in name):
+            out.append(f"you wrote {name}; for a product write {'*'.join(name)}")
+        else:
+            unmatched.append(name)
+    if unmatched:
+        out.append(f"you wrote {join_names(unmatched)}, which this exercise does not use; "
+                   f"its symbols are {join_names(sorted(known))}")
+    return tuple(out)
+
+
+def reading_warnings(tree: Node) -> tuple[str, ...]:
+    """Warnings for readings a learner may not intend, such as 1/2x meaning (1/2)·x."""
+    for n in walk(tree):
+        if isinstance(n, BinOp) and n.implicit and isinstance(n.left, BinOp) and n.left.op == "/":
+            return (f"{render(n)}: a product written without * after / multiplies the whole fraction; "
+                    "put the denominator in parentheses if it all belongs below the line",)
+    return ()
+
+
+def number_refusal(tree: Node) -> str | None:
+    names = sorted(symbols_of(tree))
+    if names:
+        return (f"this answer is a number: work it out with the values shown (you wrote {join_names(names)}); "
+                "arithmetic such as 0.1385*0.5933 is fine")
+    return None
