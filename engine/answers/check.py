@@ -74,7 +74,7 @@ def preview(answer: str, variables: Iterable[str] = (), *, definitions=None, ind
         return Preview(False, "", (), "the answer could not be read")
     try:
         interpreted = render(tree)
-        warnings = list(symbol_warnings(tree, ex.known)) + list(reading_warnings(tree))
+        warnings = list(symbol_warnings(tree, ex.known)) + list(reading_warnings(tree, ex.known))
         if kind == "number":
             refusal = number_refusal(tree)
             if refusal:
@@ -92,9 +92,22 @@ def check(answer: str, expected: str, variables: Iterable[str] = (), *, definiti
           kind: str | None = None) -> Verdict:
     """Judge a learner's `answer` against the reference `expected` (a formula or a number).
 
+    variables: the symbols the exercise declares; symbols of `expected`, of the definitions and of
+      the mistakes count as declared too. An answer with any other symbol is wrong, with a warning
+      that names the symbols the exercise does use.
+    definitions: {"a_j": "sigmoid(net_j)"}: a_j is replaced by its definition wherever it appears,
+      so both forms are accepted (net_j is then sampled).
+    domain: sampling intervals by full name, "a_*" pattern or name part; defaults in
+      engine.answers.sampling (a in (0.05, 0.95), t in (0, 1), eta in (0.05, 1), others (-2, 2)).
+    indices: {"k": 3}: inside sum_k(...) or Σ_k, a symbol whose subscript contains k takes one
+      independent value per k; outside its sum such a symbol is refused with a message.
+    tolerance: a Tolerance, or a bare relative tolerance; default Tolerance(rel=1e-3, abs=1e-9) for
+      numbers and Tolerance(rel=1e-6, abs=1e-9) for expressions (equivalent formulas agree to
+      rounding error). The scale of comparison is the largest term of the reference's top-level sum.
+    mistakes: Mistake(id, answer, feedback) entries; a wrong answer equivalent to one gets its id
+      and feedback (the nearest, if several match).
     kind: "expression" or "number"; None infers it (a reference with symbols is an expression).
-    tolerance: default Tolerance(rel=1e-3, abs=1e-9) for numbers and Tolerance(rel=1e-6, abs=1e-9)
-    for expressions. Never raises; an internal problem becomes a polite verdict.
+    Never raises; an internal problem becomes a polite verdict.
     """
     try:
         return _check(answer, expected, variables, definitions, domain, indices, tolerance,
@@ -132,7 +145,7 @@ def _check(answer, expected, variables, definitions, domain, indices, tolerance,
         return Verdict(False, f"I could not read that: {err.message}.", "", error=err.message)
     interpreted = render(tree)
     unknown = symbol_warnings(tree, ex.known)
-    warnings = unknown + reading_warnings(tree)
+    warnings = unknown + reading_warnings(tree, ex.known)
     if kind == "number":
         refusal = number_refusal(tree)
         if refusal:

@@ -6,7 +6,7 @@ import operator
 from collections.abc import Iterable
 
 from .evaluate import Scope
-from .nodes import BinOp, Node, Sym, symbols_of, walk
+from .nodes import BinOp, Const, Node, Sym, symbols_of, walk
 from .parser import parse
 from .render import render
 from .tokens import AnswerSyntaxError
@@ -80,13 +80,17 @@ def symbol_warnings(tree: Node, known: set[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def reading_warnings(tree: Node) -> tuple[str, ...]:
-    """Warnings for readings a learner may not intend, such as 1/2x meaning (1/2)·x."""
+def reading_warnings(tree: Node, known: Iterable[str] = ()) -> tuple[str, ...]:
+    """Warnings for readings a learner may not intend: 1/2x as (1/2)·x, e for Euler's number beside E."""
+    out = []
     for n in walk(tree):
         if isinstance(n, BinOp) and n.implicit and isinstance(n.left, BinOp) and n.left.op == "/":
-            return (f"{render(n)}: a product written without * after / multiplies the whole fraction; "
-                    "put the denominator in parentheses if it all belongs below the line",)
-    return ()
+            out.append(f"{render(n)}: a product written without * after / multiplies the whole fraction; "
+                       "put the denominator in parentheses if it all belongs below the line")
+            break
+    if "E" in known and any(isinstance(n, Const) and n.name == "e" for n in walk(tree)):
+        out.append("e is Euler's number 2.718…; the error is E (names are case-sensitive)")
+    return tuple(out)
 
 
 def number_refusal(tree: Node) -> str | None:

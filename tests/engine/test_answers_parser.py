@@ -224,3 +224,9 @@ def test_division_then_implicit_product_is_flagged():
 ])
 def test_equations_and_derivative_signs_are_explained(text, fragment):
     assert fragment in preview(text, ["delta_k", "a_k", "t_k"]).error
+
+
+def test_euler_e_beside_a_declared_error_e_is_flagged():
+    p = preview("e*2", ["E", "w"])
+    assert any("case-sensitive" in w for w in p.warnings)
+    assert preview("E*2", ["E", "w"]).warnings == ()
