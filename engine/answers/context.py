@@ -6,7 +6,7 @@ import operator
 from collections.abc import Iterable
 
 from .evaluate import Scope
-from .nodes import BinOp, Const, Node, Sym, symbols_of, walk
+from .nodes import BinOp, Const, Node, Sum, Sym, symbols_of, walk
 from .parser import parse
 from .render import render
 from .tokens import AnswerSyntaxError
@@ -87,6 +87,12 @@ def reading_warnings(tree: Node, known: Iterable[str] = ()) -> tuple[str, ...]:
         if isinstance(n, BinOp) and n.implicit and isinstance(n.left, BinOp) and n.left.op == "/":
             out.append(f"{render(n)}: a product written without * after / multiplies the whole fraction; "
                        "put the denominator in parentheses if it all belongs below the line")
+            break
+    for n in walk(tree):
+        if isinstance(n, BinOp) and n.op == "^" and isinstance(n.left, Sum):
+            i = n.left.index
+            out.append(f"{render(n)} raises the whole sum to a power; to add up powers write "
+                       f"sum_{i}((...)^2) or Σ_{i} (...)²")
             break
     if "E" in known and any(isinstance(n, Const) and n.name == "e" for n in walk(tree)):
         out.append("e is Euler's number 2.718…; the error is E (names are case-sensitive)")

@@ -230,3 +230,10 @@ def test_euler_e_beside_a_declared_error_e_is_flagged():
     p = preview("e*2", ["E", "w"])
     assert any("case-sensitive" in w for w in p.warnings)
     assert preview("E*2", ["E", "w"]).warnings == ()
+
+
+def test_a_power_of_a_whole_sum_is_flagged():
+    kw = dict(indices={"k": 2})
+    p = preview("1/2*sum_k(t_k - a_k)^2", ["t_k", "a_k"], **kw)
+    assert any("whole sum" in w for w in p.warnings)
+    assert not any("whole sum" in w for w in preview("½ Σ_k (t_k − a_k)²", ["t_k", "a_k"], **kw).warnings)
