@@ -1,0 +1,57 @@
+"""Plain-text views of progress for `backprop-tutor list` and `backprop-tutor progress`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PROG = "backprop-tutor"
+
+
+def _mark(item: dict[str, Any]) -> str:
+    """A lesson's progress in a few words: status, exercises solved, best quiz."""
+    status = item["status"]
+    parts = [status]
+    if status == "in progress" and item["exercises"]:
+        parts[0] += f" ({item['solved']}/{item['exercises']} exercises)"
+    if item["best_quiz"]:
+        parts.append(f"quiz {item['best_quiz']['score']}/{item['best_quiz']['total']}")
+    return " · ".join(parts)
+
+
+def _table(rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[-1] for row in rows]
+
+
+def format_list(summary: dict[str, Any]) -> str:
+    """Every lesson: its number, id, title and progress, then how to open one."""
+    lessons = summary["lessons"]
+    if not lessons:
+        return "No lessons are installed.\n"
+    rows = [("#", "id", "title", "progress")]
+    rows += [(str(item["order"]), item["id"], item["title"], _mark(item)) for item in lessons]
+    lines = _table(rows)
+    lines += ["", f"Open one with: {PROG} lesson ID    (quiz yourself: {PROG} quiz [ID ...])"]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def format_progress(summary: dict[str, Any]) -> str:
+    """Totals, the lessons begun, where to continue, and where progress is kept."""
+    totals = summary["totals"]
+    lines = [f"Lessons done: {totals['done']} of {totals['lessons']}; in progress: {totals['in progress']}."]
+    begun = [item for item in summary["lessons"] if item["status"] != "not started" or item["best_quiz"]]
+    if begun:
+        rows = [(item["id"], _mark(item)) for item in begun]
+        lines += ["  " + line for line in _table(rows)]
+    else:
+        lines.append("Nothing started yet.")
+    last = summary["last_lesson"]
+    if last is not None and any(item["id"] == last for item in summary["lessons"]):
+        lines.append(f"Continue with: {PROG} lesson {last}")
+    elif summary["lessons"]:
+        lines.append(f"Start with: {PROG} lesson {summary['lessons'][0]['id']}")
+    if summary["database"]:
+        lines.append(f"Progress is kept in {summary['database']}")
+    else:
+        lines.append("Progress is not being saved.")
+    return "\n".join(line.rstrip() for line in lines) + "\n"
