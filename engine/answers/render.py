@@ -41,7 +41,7 @@ def _exponent(node: Node) -> str:
         return node.text.translate(SUPERSCRIPT_DIGITS)
     if isinstance(node, Neg) and isinstance(node.arg, Num) and node.arg.text.isdigit():
         return ("-" + node.arg.text).translate(SUPERSCRIPT_DIGITS)
-    if isinstance(node, (Num, Sym, Const)):
+    if isinstance(node, (Sym, Const)) or (isinstance(node, Num) and "e" not in node.text.lower()):
         return "^" + render(node)
     return f"^({render(node)})"
 

@@ -127,6 +127,11 @@ def _combine(children):
         st.tuples(FUNCS, children).map(lambda t: f"{t[0]}({t[1]})"),
         children.map(lambda c: f"-({c})"),
         children.map(lambda c: f"sum_k(w_jk*({c}))"),
+        children.map(lambda c: f"Σ_k w_jk ({c})"),
+        children.map(lambda c: f"({c})²"),
+        children.map(lambda c: f"--{c}"),
+        children.map(lambda c: f"2{c}"),
+        st.tuples(children, st.sampled_from(["/", "*", "^-", " "]), children).map(lambda t: "".join(t)),
     )
 
 
