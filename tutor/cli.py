@@ -231,14 +231,12 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the process exit status."""
+    """Entry point of the console script; returns the exit status (--help and --version exit with 0)."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except UsageError as exc:
         return _error(str(exc))
-    except SystemExit as exc:  # --help and --version print and stop here
-        return exc.code if isinstance(exc.code, int) else 0
     try:
         return _dispatch(args)
     except KeyboardInterrupt:
