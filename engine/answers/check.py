@@ -118,6 +118,8 @@ def check(answer: str, expected: str, variables: Iterable[str] = (), *, definiti
 
 
 def _check(answer, expected, variables, definitions, domain, indices, tolerance, mistakes, kind) -> Verdict:
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+        expected = repr(float(expected))
     try:
         ex = ExerciseNames(variables, definitions, indices)
         ref_tree = parse(expected, ex.known)
@@ -131,7 +133,8 @@ def _check(answer, expected, variables, definitions, domain, indices, tolerance,
         for m in mistakes:
             try:
                 tree = parse(m.answer, ex.known)
-            except AnswerSyntaxError:
+            except (AnswerSyntaxError, AttributeError):
+                log.warning("unreadable catalogued mistake skipped: %r", m)
                 continue  # a broken catalogue entry must not stop grading
             ex.add_known(tree)
             catalogue_trees.append((m, tree))

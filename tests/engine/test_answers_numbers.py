@@ -70,3 +70,12 @@ def test_format_number(x, text):
 def test_format_number_round_trips_within_half_a_unit_in_the_last_place():
     for x in (0.0123456, 1.98765, -345.678, 7.0e-7):
         assert abs(float(format_number(x)) - x) <= 0.5e-3 * abs(x)
+
+
+def test_a_float_reference_and_a_broken_catalogue_entry_do_not_stop_grading():
+    from engine.answers import Mistake
+
+    mistakes = [Mistake("broken", "((", "never matched"), {"id": "not-a-mistake"},
+                Mistake("sign", "-0.25", "Check the sign.")]
+    assert check("1/4", 0.25, mistakes=mistakes).correct
+    assert check("-1/4", 0.25, mistakes=mistakes).mistake == "sign"
