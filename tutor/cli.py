@@ -100,8 +100,8 @@ def _error(message: str, status: int = 2) -> int:
     return status
 
 
-def _load_curriculum() -> Curriculum:
-    """The curriculum; while a lesson is broken the others are still offered and a warning names it."""
+def load_curriculum(*, warn: bool = False) -> Curriculum:
+    """The curriculum; while a lesson is broken the others are still offered (with `warn`, a line names it)."""
     from lessons import LessonError, curriculum
 
     try:
@@ -110,9 +110,10 @@ def _load_curriculum() -> Curriculum:
         from tutor.catalog import load
 
         cur, problems = load()
-        first = problems[0] if problems else "unknown problem"
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        print(f"{PROG}: warning: a lesson could not be loaded and is left out: {first}{more}", file=sys.stderr)
+        if warn:
+            first = problems[0] if problems else "unknown problem"
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            print(f"{PROG}: warning: a lesson could not be loaded and is left out: {first}{more}", file=sys.stderr)
         return cur
 
 
@@ -204,7 +205,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from tutor import solve_cmd
 
         return solve_cmd.run(args)
-    cur = _load_curriculum()
+    cur = load_curriculum(warn=command in ("list", "progress"))
     if command is None:
         return _run_app(args, ("home",))
     if command == "lesson":
