@@ -32,20 +32,36 @@ MORE_HOSTILE = [
 ]
 
 
+def loadable_lessons() -> list:
+    """Every lesson that loads; a lesson folder that does not is named and left out of the corpus."""
+    from lessons.loader import CONTENT, LessonError, load_lesson
+
+    lessons = []
+    for order, folder in enumerate(sorted(p for p in CONTENT.iterdir() if p.is_dir() and p.name[0] not in "_."), 1):
+        try:
+            lessons.append(load_lesson(folder, order))
+        except LessonError as err:
+            print(f"grading: lesson left out of the corpus: {err}")
+    return lessons
+
+
 def lesson_exercises(seeds: range) -> list[tuple[str, Exercise]]:
     """Every exercise step and quiz item of every lesson (choice items aside), realised with each seed."""
-    from lessons import curriculum
     from engine.exercises import realize
 
     out = []
-    for lesson in curriculum().lessons:
-        for seed in seeds:
-            for step in lesson.exercise_steps:
-                if step.exercise.kind != "choice":
-                    out.append((f"{lesson.id}/{step.id}", lesson.exercise(step.id, seed)))
-            for item in lesson.quiz:
-                if item.kind != "choice":
-                    out.append((f"{lesson.id}/quiz/{item.id}", realize(item, seed)))
+    for lesson in loadable_lessons():
+        try:
+            for seed in seeds:
+                for step in lesson.exercise_steps:
+                    if step.exercise.kind != "choice":
+                        out.append((f"{lesson.id}/{step.id}", lesson.exercise(step.id, seed)))
+                for item in lesson.quiz:
+                    if item.kind != "choice":
+                        out.append((f"{lesson.id}/quiz/{item.id}", realize(item, seed)))
+        except Exception as err:  # a lesson mid-edit: the content tests report it; measure the rest
+            print(f"grading: lesson {lesson.id} left out of the corpus: {err}")
+            out = [(name, ex) for name, ex in out if not name.startswith(lesson.id + "/")]
     return out
 
 

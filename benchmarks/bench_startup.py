@@ -1,0 +1,189 @@
+"""Start-up: launch to first paint of `backprop-tutor` against the smallest Textual app, alternately.
+
+Run: python benchmarks/bench_startup.py [--quick]
+Both programs run as real processes under a pseudo-terminal (80×24, TERM=xterm-256color); a run
+ends when the text of the first screen appears in what the program wrote to the terminal. The
+smallest app is a header, one line of text and a footer. Budget (DESIGN.md): ≤ 1.3x. A separate
+probe launch with -X importtime lists what was imported before the first paint (sympy must not be).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pathlib
+import re
+import select
+import signal
+import statistics
+import struct
+import sys
+import tempfile
+import termios
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+BUDGET = 1.3
+SIZE = (80, 24)
+TIMEOUT = 30.0
+TUTOR_MARKERS = ("Learn backpropagation by doing it", "Welcome to backprop-tutor")
+MINIMAL_MARKER = "The smallest Textual app"
+MINIMAL_APP = f'''\
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+
+
+class Smallest(App):
+    TITLE = "smallest"
+
+    def compose(self):
+        yield Header()
+        yield Static("{MINIMAL_MARKER}")
+        yield Footer()
+
+
+if __name__ == "__main__":
+    Smallest().run()
+'''
+ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[@-Z\\-_])")
+
+
+def _python() -> str:
+    return sys.executable
+
+
+def _tutor_command() -> list[str]:
+    script = pathlib.Path(_python()).with_name("backprop-tutor")
+    return [str(script)] if script.exists() else [_python(), "-m", "tutor"]
+
+
+def launch(argv: list[str], env: dict[str, str], markers: tuple[str, ...]) -> tuple[float, str]:
+    """Seconds from fork to the first marker text on the terminal, and everything written until then."""
+    start = time.perf_counter()
+    pid, fd = os.forkpty() if hasattr(os, "forkpty") else (None, None)
+    if pid == 0:  # child: size the terminal before the program asks, then become the program
+        try:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    raw = b""
+    try:
+        while True:
+            left = TIMEOUT - (time.perf_counter() - start)
+            if left <= 0:
+                raise TimeoutError(f"{' '.join(argv)}: no first screen after {TIMEOUT:.0f} s; wrote {raw[-300:]!r}")
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # the program exited before painting
+                raise RuntimeError(f"{' '.join(argv)} exited before its first screen: {raw[-500:]!r}") from None
+            if not chunk:
+                raise RuntimeError(f"{' '.join(argv)} closed the terminal before its first screen")
+            raw += chunk
+            text = ANSI.sub("", raw.decode("utf-8", "replace"))
+            if any(m in text for m in markers):
+                return time.perf_counter() - start, text
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+class Programs:
+    """The two programs to launch, with a private data folder and a returning learner's progress."""
+
+    def __init__(self, workdir: pathlib.Path):
+        self.minimal = workdir / "smallest_app.py"
+        self.minimal.write_text(MINIMAL_APP)
+        data = workdir / "data"
+        data.mkdir()
+        # A returning learner: the first-run welcome is not the screen being measured.
+        from tutor.progress import Progress
+
+        store = Progress.open(data)
+        store.mark_welcomed()
+        store.close()
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "PYTHON"))}
+        self.env.update(TERM="xterm-256color", COLUMNS=str(SIZE[0]), LINES=str(SIZE[1]),
+                        BACKPROP_TUTOR_DATA_DIR=str(data))
+        self.env.pop("NO_COLOR", None)
+
+    def tutor(self, extra_env=None, python_flags=()) -> tuple[float, str]:
+        argv = _tutor_command()
+        if python_flags:
+            argv = [_python(), *python_flags, "-m", "tutor"]
+        return launch(argv, {**self.env, **(extra_env or {})}, TUTOR_MARKERS)
+
+    def smallest(self) -> tuple[float, str]:
+        return launch([_python(), str(self.minimal)], self.env, (MINIMAL_MARKER,))
+
+
+def imports_before_paint(programs: Programs) -> tuple[bool, list[tuple[float, str]]]:
+    """Whether sympy was imported before the first paint, and the costliest top-level imports."""
+    _, text = programs.tutor(python_flags=("-X", "importtime"))
+    cumulative = []
+    for line in text.splitlines():
+        m = re.match(r"\s*import time:\s+\d+\s+\|\s+(\d+)\s+\|( *)(\S+)", line)
+        if m and len(m.group(2)) <= 1:  # top-level entries only
+            cumulative.append((int(m.group(1)) / 1e6, m.group(3)))
+    names = {name for _, name in cumulative} | set(re.findall(r"\|\s+(sympy[\w.]*)", text))
+    sympy = any(n == "sympy" or n.startswith("sympy.") for n in names)
+    return sympy, sorted(cumulative, reverse=True)[:6]
+
+
+def measure(pairs: int) -> dict:
+    """Alternating launches: tutor then smallest, smallest then tutor, ...; medians and the median ratio."""
+    with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
+        programs = Programs(pathlib.Path(tmp))
+        programs.tutor(), programs.smallest()  # warm the file cache and bytecode
+        tutor, smallest, ratios = [], [], []
+        for i in range(pairs):
+            if i % 2 == 0:
+                t, s = programs.tutor()[0], programs.smallest()[0]
+            else:
+                s, t = programs.smallest()[0], programs.tutor()[0]
+            tutor.append(t)
+            smallest.append(s)
+            ratios.append(t / s)
+        sympy, heavy = imports_before_paint(programs)
+    return {"tutor": statistics.median(tutor), "smallest": statistics.median(smallest),
+            "ratio": statistics.median(ratios), "sympy": sympy, "heavy": heavy, "pairs": pairs}
+
+
+def run(quick: bool = False) -> list[dict]:
+    """Rows for the combined table (benchmarks/run.py)."""
+    r = measure(5 if quick else 15)
+    print(f"start-up: {r['pairs']} alternating pairs; costliest imports before first paint: "
+          + ", ".join(f"{name} {sec * 1e3:.0f} ms" for sec, name in r["heavy"]))
+    return [
+        {"bench": "start-up", "measure": "launch to first paint", "value": r["tutor"] * 1e3, "unit": "ms",
+         "baseline": r["smallest"] * 1e3, "ratio": r["ratio"], "budget": f"≤ {BUDGET}x",
+         "ok": r["ratio"] <= BUDGET},
+        {"bench": "start-up", "measure": "sympy imported before first paint", "value": "yes" if r["sympy"] else "no",
+         "unit": "", "baseline": None, "ratio": None, "budget": "no", "ok": not r["sympy"]},
+    ]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer launches")
+    args = parser.parse_args(argv)
+    rows = run(args.quick)
+    for r in rows:
+        base = f"  smallest app {r['baseline']:.0f} ms  ratio {r['ratio']:.2f}" if r["ratio"] else ""
+        value = f"{r['value']:.0f} ms" if isinstance(r["value"], float) else r["value"]
+        print(f"{r['measure']:<36} {value:>8}{base}  budget {r['budget']}  {'ok' if r['ok'] else 'OVER'}")
+    return 0 if all(r["ok"] is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
