@@ -67,12 +67,25 @@ def sigmoid_point(rng: np.random.Generator, params: Mapping[str, Any]) -> Draw:
     return Draw({"x": x, "sig": s.data, "dsig": xv.grad})
 
 
+def _distinct_gaps(acts: list[float], targets: list[float], gap: float = 0.05) -> bool:
+    """True when the outputs' errors a_k − t_k, their negatives and their total all differ in size.
+
+    Otherwise one wrong method (another output's index, the sum over every output) could give the
+    very number another (a lost minus sign) gives, and the tutor could not say which mistake it was.
+    """
+    sizes = [abs(a - t) for a, t in zip(acts, targets)] + [abs(sum(acts) - sum(targets))]
+    return all(abs(p - q) >= gap for i, p in enumerate(sizes) for q in sizes[i + 1:])
+
+
 @scenario("error-outputs")
 def error_outputs(rng: np.random.Generator, params: Mapping[str, Any]) -> Draw:
     """n output activations (two decimals) and 0/1 targets; E and every ∂E/∂a_k from the Value graph."""
     n = int(params.get("n", 3))
-    acts = [round(float(rng.uniform(0.05, 0.95)), 2) for _ in range(n)]
-    targets = [float(rng.choice(TARGETS)) for _ in range(n)]
+    while True:
+        acts = [round(float(rng.uniform(0.05, 0.95)), 2) for _ in range(n)]
+        targets = [float(rng.choice(TARGETS)) for _ in range(n)]
+        if _distinct_gaps(acts, targets):
+            break
     nodes = [Value(a, label=f"a_o{k + 1}") for k, a in enumerate(acts)]
     E = 0.5 * (targets[0] - nodes[0]) ** 2
     for t, a in zip(targets[1:], nodes[1:]):
@@ -83,6 +96,7 @@ def error_outputs(rng: np.random.Generator, params: Mapping[str, Any]) -> Draw:
         values[f"a_o{k + 1}"] = acts[k]
         values[f"t_o{k + 1}"] = targets[k]
         values[f"ga_o{k + 1}"] = nodes[k].grad  # ∂E/∂a_ok
+        values[f"sq_o{k + 1}"] = (targets[k] - acts[k]) ** 2  # shown in worked solutions only
     return Draw(values)
 
 
