@@ -193,6 +193,8 @@ def _reset(args: argparse.Namespace, cur: Curriculum) -> int:
                 _emit("Nothing was forgotten.\n")
                 return 1
         store.reset(lesson_id)
+        if store.write_error:
+            return _error(store.write_error, 1)
         _emit(f"Forgot progress for {what}.\n")
         return 0
     finally:

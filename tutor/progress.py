@@ -6,10 +6,9 @@ import os
 import sqlite3
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from tutor.progress_schema import open_database
 
@@ -23,6 +22,7 @@ MAX_BOX = len(BOX_INTERVALS) - 1
 MAX_ANSWER_CHARS = 2_000
 
 NOT_STARTED, IN_PROGRESS, DONE = "not started", "in progress", "done"
+T = TypeVar("T")
 
 
 def default_data_dir(cli_value: str | None = None) -> Path:
@@ -63,6 +63,8 @@ class Progress:
         self._clock = clock
         self.saving = saving
         self.notice = notice
+        #: The last write that failed and was dropped, as a message for the learner; None when all were kept.
+        self.write_error: str | None = None
         self.path = path
 
     @classmethod
@@ -85,13 +87,22 @@ class Progress:
 
     # -- plumbing ---------------------------------------------------------------------------------
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; IMMEDIATE takes the write lock up front so copies queue instead of failing."""
+    def _write(self, work: Callable[[sqlite3.Connection], T], failed: T = None) -> T:
+        """Run `work` in one write transaction; IMMEDIATE takes the write lock up front so copies queue.
+
+        A write the disk refuses (full, locked past the busy timeout, gone) is rolled back and noted in
+        `write_error`, and `failed` is returned: losing one record is better than losing the session.
+        """
         with self._lock:
-            with self._conn:
-                self._conn.execute("BEGIN IMMEDIATE")
-                yield self._conn
+            try:
+                with self._conn:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                    return work(self._conn)
+            except (sqlite3.ProgrammingError, sqlite3.IntegrityError):
+                raise  # misuse or a bug here, not the environment
+            except sqlite3.DatabaseError as exc:
+                self.write_error = f"Progress could not be saved: {exc}."
+                return failed
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         with self._lock:
@@ -105,25 +116,29 @@ class Progress:
         if rows:
             return int(rows[0][0])
         candidate = int(fresh())
-        with self._write() as c:
+
+        def work(c: sqlite3.Connection) -> Any:
             # Another copy may have stored one meanwhile: keep the first so both show the same numbers.
             c.execute("INSERT OR IGNORE INTO seeds (lesson_id, seed_key, seed) VALUES (?, ?, ?)",
                       (lesson_id, seed_key, candidate))
             return int(c.execute("SELECT seed FROM seeds WHERE lesson_id = ? AND seed_key = ?",
                                  (lesson_id, seed_key)).fetchone()[0])
+        return self._write(work, candidate)  # a failed write: use the fresh draw this session
 
     def new_seed(self, lesson_id: str, seed_key: str, seed: int) -> None:
         """Replace the stored seed ("another one like this")."""
-        with self._write() as c:
+        def work(c: sqlite3.Connection) -> Any:
             c.execute("INSERT OR REPLACE INTO seeds (lesson_id, seed_key, seed) VALUES (?, ?, ?)",
                       (lesson_id, seed_key, int(seed)))
+        self._write(work)
 
     def set_position(self, lesson_id: str, step_id: str) -> None:
         """Remember the step the learner is on; this lesson becomes the last one visited."""
-        with self._write() as c:
+        def work(c: sqlite3.Connection) -> Any:
             seq = c.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM positions").fetchone()[0]
             c.execute("INSERT OR REPLACE INTO positions (lesson_id, step_id, seq, at) VALUES (?, ?, ?, ?)",
                       (lesson_id, step_id, seq, self._clock()))
+        self._write(work)
 
     def position(self, lesson_id: str) -> str | None:
         """The step the learner was last on in this lesson, or None."""
@@ -140,24 +155,27 @@ class Progress:
     def record_attempt(self, lesson_id: str, step_id: str, answer: str, correct: bool,
                        mistake: str | None, seed: int) -> None:
         """Store one checked answer with its verdict and the seed of the numbers it answered."""
-        with self._write() as c:
+        def work(c: sqlite3.Connection) -> Any:
             c.execute(
                 "INSERT INTO attempts (lesson_id, step_id, answer, correct, mistake, seed, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (lesson_id, step_id, str(answer)[:MAX_ANSWER_CHARS], int(bool(correct)), mistake, int(seed), self._clock()),
             )
+        self._write(work)
 
     def record_hint(self, lesson_id: str, step_id: str, rung: int) -> None:
         """Store that a hint rung was shown."""
-        with self._write() as c:
+        def work(c: sqlite3.Connection) -> Any:
             c.execute("INSERT INTO hints (lesson_id, step_id, rung, at) VALUES (?, ?, ?, ?)",
                       (lesson_id, step_id, int(rung), self._clock()))
+        self._write(work)
 
     def record_solution(self, lesson_id: str, step_id: str, seed: int) -> None:
         """Store that the worked solution was shown for these numbers: later answers on them do not count."""
-        with self._write() as c:
+        def work(c: sqlite3.Connection) -> Any:
             last = c.execute("SELECT COALESCE(MAX(id), 0) FROM attempts").fetchone()[0]
             c.execute("INSERT OR IGNORE INTO solutions (lesson_id, step_id, seed, after_attempt, at) VALUES (?, ?, ?, ?, ?)",
                       (lesson_id, step_id, int(seed), last, self._clock()))
+        self._write(work)
 
     def solution_revealed(self, lesson_id: str, step_id: str, seed: int) -> bool:
         """Whether the worked solution has been shown for this step with these numbers."""
@@ -212,7 +230,8 @@ class Progress:
     def record_quiz_answer(self, item_key: str, correct: bool) -> None:
         """Move a quiz item between Leitner boxes: right -> next box, due later; wrong -> box 0, due now."""
         now = self._clock()
-        with self._write() as c:
+
+        def work(c: sqlite3.Connection) -> Any:
             row = c.execute("SELECT box FROM quiz_items WHERE item_key = ?", (item_key,)).fetchone()
             box = min((row[0] if row else 0) + 1, MAX_BOX) if correct else 0
             c.execute(
@@ -221,6 +240,7 @@ class Progress:
                    wrong = wrong + ?5, last = ?6""",
                 (item_key, box, now + BOX_INTERVALS[box], int(bool(correct)), int(not correct), now),
             )
+        self._write(work)
 
     def due_order(self, item_keys: Iterable[str]) -> list[str]:
         """The items, most due first: items due now (lowest box, then longest overdue; never-seen items
@@ -246,11 +266,12 @@ class Progress:
 
     def record_quiz_result(self, lesson_ids: Sequence[str], score: int, total: int) -> None:
         """Store a finished quiz's score; it counts towards each lesson it drew items from."""
-        with self._write() as c:
+        def work(c: sqlite3.Connection) -> Any:
             run = c.execute("SELECT COALESCE(MAX(run), 0) + 1 FROM quiz_results").fetchone()[0]
             at = self._clock()
             c.executemany("INSERT INTO quiz_results (run, lesson_id, score, total, at) VALUES (?, ?, ?, ?, ?)",
                           [(run, lid, int(score), int(total), at) for lid in dict.fromkeys(lesson_ids)])
+        self._write(work)
 
     def best_quiz(self, lesson_id: str) -> tuple[int, int] | None:
         """The best (score, total) of the quizzes that included this lesson: highest fraction, then most items."""
@@ -267,13 +288,15 @@ class Progress:
 
     def mark_welcomed(self) -> None:
         """Remember that the welcome screen has been seen."""
-        with self._write() as c:
+        def work(c: sqlite3.Connection) -> Any:
             c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('welcomed', '1')")
+        self._write(work)
 
     def reset(self, lesson_id: str | None = None) -> None:
         """Forget everything about one lesson, or about every lesson (the welcome stays seen)."""
         tables = ("attempts", "hints", "solutions", "seeds", "positions", "quiz_results")
-        with self._write() as c:
+
+        def work(c: sqlite3.Connection) -> Any:
             if lesson_id is None:
                 for table in tables + ("quiz_items",):
                     c.execute(f"DELETE FROM {table}")
@@ -282,6 +305,7 @@ class Progress:
                 c.execute(f"DELETE FROM {table} WHERE lesson_id = ?", (lesson_id,))
             prefix = lesson_id + "/"
             c.execute("DELETE FROM quiz_items WHERE substr(item_key, 1, ?) = ?", (len(prefix), prefix))
+        self._write(work)
 
     def summary(self, curriculum: Any) -> dict:
         """Progress per lesson of the curriculum, as plain data (the shape `progress --json` prints)."""

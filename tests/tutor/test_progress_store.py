@@ -389,3 +389,18 @@ def test_process_killed_mid_writes_leaves_every_committed_attempt(tmp_path):
         assert len(got) >= committed
         assert [a.answer for a in got] == [f"answer {i}" for i in range(len(got))]
         assert p.position("one") in {f"s{len(got) - 1}", f"s{len(got) - 2}"}
+
+
+def test_a_write_refused_by_a_held_lock_is_reported_not_raised(tmp_path):
+    with Progress.open(tmp_path) as p:
+        p.record_attempt("one", "e1", "kept", True, None, seed=1)
+        p._conn.execute("PRAGMA busy_timeout = 0")  # fail at once instead of waiting 15 s for the lock
+        other = sqlite3.connect(tmp_path / "progress.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another copy in the middle of a write
+        p.record_attempt("one", "e1", "dropped", True, None, seed=2)
+        assert p.seed("one", "e9", lambda: 31) == 31
+        assert p.write_error and "could not be saved" in p.write_error
+        other.execute("ROLLBACK")
+        other.close()
+        p.record_attempt("one", "e1", "after", True, None, seed=3)
+        assert [a.answer for a in p.attempts("one")] == ["kept", "after"]
