@@ -221,4 +221,15 @@ def parse(text: str, symbols: Iterable[str] = ()) -> Node:
     """
     if not isinstance(text, str):
         raise AnswerSyntaxError("the answer must be text")
-    return _Parser(tokenize(text), frozenset(symbols)).parse()
+    tokens = tokenize(text)
+    symbols = frozenset(symbols)
+    for t0, t1, t2 in zip(tokens, tokens[1:], tokens[2:]):
+        # d/dx, dE/dw: a derivative written as a fraction of differentials, not a formula
+        if (t0.kind == "name" and t0.text.startswith("d") and not t0.text.startswith("delta")
+                and t0.text not in symbols and t1.text == "/"
+                and t2.kind == "name" and t2.text.startswith("d") and t2.text not in symbols
+                and not t2.text.startswith("delta")):
+            raise AnswerSyntaxError(
+                f"'{t0.text}/{t2.text}' at position {t0.pos}: type what the derivative equals, "
+                "not the derivative itself", t0.pos)
+    return _Parser(tokens, symbols).parse()

@@ -221,6 +221,8 @@ def test_division_then_implicit_product_is_flagged():
 @pytest.mark.parametrize("text, fragment", [
     ("delta_k = a_k - t_k", "'=' is not needed"),
     ("∂E/∂w", "type what the derivative equals"),
+    ("d/dx(x^2)", "type what the derivative equals"),
+    ("dE/dw_jk", "type what the derivative equals"),
 ])
 def test_equations_and_derivative_signs_are_explained(text, fragment):
     assert fragment in preview(text, ["delta_k", "a_k", "t_k"]).error
