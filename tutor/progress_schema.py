@@ -86,10 +86,8 @@ def _check(conn: sqlite3.Connection) -> None:
     """Raise CorruptDatabase unless the file is a sound database holding our schema (or nothing yet)."""
     try:
         rows = conn.execute("PRAGMA integrity_check").fetchall()
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise
-        raise CorruptDatabase(str(exc)) from None
+    except sqlite3.OperationalError:
+        raise  # locked, busy, unable to open: a problem of access, not of the file's contents
     except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
         raise CorruptDatabase(str(exc)) from None
     if [r[0] for r in rows] != ["ok"]:

@@ -295,6 +295,31 @@ def test_a_truncated_database_is_moved_aside(tmp_path):
         assert p.saving and p.attempts("one") == []
 
 
+def test_a_newer_schema_version_is_moved_aside_not_misread(tmp_path):
+    with Progress.open(tmp_path) as p:
+        p.set_position("one", "e1")
+    conn = sqlite3.connect(tmp_path / "progress.db")
+    conn.execute("UPDATE schema_version SET version = version + 1")
+    conn.commit()
+    conn.close()
+    with Progress.open(tmp_path) as p:
+        assert p.notice and "moved to" in p.notice and p.position("one") is None
+
+
+def test_an_empty_file_is_simply_a_new_database(tmp_path):
+    (tmp_path / "progress.db").write_bytes(b"")
+    with Progress.open(tmp_path) as p:
+        assert p.notice is None and p.saving
+
+
+def test_a_database_that_cannot_be_opened_is_left_alone(tmp_path):
+    (tmp_path / "progress.db").mkdir()  # not a file we can open, but not ours to move either
+    with Progress.open(tmp_path) as p:
+        assert p.saving is False and "not be saved" in p.notice
+    assert (tmp_path / "progress.db").is_dir()
+    assert not [f for f in tmp_path.iterdir() if "corrupt" in f.name]
+
+
 def test_data_dir_under_a_regular_file_runs_without_saving(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
