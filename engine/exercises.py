@@ -20,7 +20,8 @@ KINDS: tuple[str, ...] = ("expression", "number", "choice")
 #: round each intermediate result to the 4 significant figures the screen shows, and two or three
 #: such roundings in a chain can add up to more than 1e-3.
 NUMBER_TOLERANCE = 2e-3
-#: A draw is rejected when a catalogued mistake lands within this many tolerances of the answer.
+#: A draw is rejected when a catalogued mistake lands within this many tolerances of the answer
+#: (or of a different catalogued mistake).
 SEPARATION = 2.0
 MAX_DRAWS = 200
 EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -88,10 +89,8 @@ class ExerciseSpec:
 
     @property
     def rel_tolerance(self) -> float:
-        """The relative tolerance this exercise grades with."""
-        if self.tolerance is not None:
-            return self.tolerance
-        return NUMBER_TOLERANCE if self.kind == "number" else Tolerance().rel
+        """The relative tolerance a number exercise grades with."""
+        return self.tolerance if self.tolerance is not None else NUMBER_TOLERANCE
 
 
 # --- templates -------------------------------------------------------------------------------
@@ -211,7 +210,7 @@ class Exercise:
             definitions=dict(self.spec.definitions),
             domain=dict(self.spec.domain),
             indices=dict(self.spec.indices),
-            tolerance=Tolerance(rel=self.spec.rel_tolerance),
+            tolerance=Tolerance(rel=self.spec.tolerance) if self.spec.tolerance is not None else None,
             mistakes=[
                 Mistake(m.id, form, fill(m.feedback, self.values))
                 for m in self.spec.mistakes
@@ -263,19 +262,28 @@ def _close(x: float, y: float, rel: float) -> bool:
 
 
 def _usable(spec: ExerciseSpec, values: Mapping[str, float]) -> bool:
-    """True when the draw gives a finite answer that no catalogued mistake comes close to."""
+    """True when the draw gives a finite answer that no catalogued mistake comes close to, and no two
+    different mistakes come close to each other."""
     if spec.kind != "number":
         return True
     shown = displayed(values)
     refs = [answers.evaluate(spec.answer, v) for v in (values, shown)]
     if not all(math.isfinite(r) for r in refs):
         return False
+    seen: list[tuple[str, float]] = []
     for m in spec.mistakes:
         for form in (m.answer, *m.forms):
             for v in (values, shown):
                 wrong = answers.evaluate(form, v)
-                if math.isfinite(wrong) and any(_close(wrong, r, spec.rel_tolerance) for r in refs):
+                if not math.isfinite(wrong):
+                    continue
+                if any(_close(wrong, r, spec.rel_tolerance) for r in refs):
                     return False
+                # Two different mistakes that land together could not be told apart: the learner
+                # would be told about the wrong one.
+                if any(other != m.id and _close(wrong, x, spec.rel_tolerance) for other, x in seen):
+                    return False
+                seen.append((m.id, wrong))
     return True
 
 
