@@ -107,9 +107,15 @@ def net_unit(rng: np.random.Generator, params: Mapping[str, Any]) -> Draw:
     net_o1 and the nudged net_plus (w_h1o1 + 0.1) come from Network.forward; the partial derivatives
     of net_o1 come from the Value graph.
     """
-    a = [round(float(rng.uniform(0.1, 0.9)), 2) for _ in range(2)]
-    w = [_away_from_zero(rng, -1.5, 1.5, 0.2) for _ in range(2)]
-    b = round(float(rng.uniform(-0.5, 0.5)), 2)
+    while True:
+        a = [round(float(rng.uniform(0.1, 0.9)), 2) for _ in range(2)]
+        w = [_away_from_zero(rng, -1.5, 1.5, 0.2) for _ in range(2)]
+        b = round(float(rng.uniform(-0.5, 0.5)), 2)
+        # Every number a wrong method might hand back (an activation, a weight, net itself, 0) must
+        # differ from every other, so the tutor can tell which method was used.
+        candidates = [*a, *w, w[0] * a[0] + w[1] * a[1] + b, 0.0]
+        if all(abs(p - q) >= 0.1 for i, p in enumerate(candidates) for q in candidates[i + 1:]):
+            break
 
     def net_of(weights: list[float]) -> float:
         unit = Network([np.array([weights])], [np.array([b])], ["linear"], "sse")
