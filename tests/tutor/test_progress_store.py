@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import signal
 import sqlite3
@@ -352,26 +351,36 @@ def test_two_stores_on_one_file_interleaving_lose_nothing(tmp_path):
         assert len(rows) == 50 and all(r[0] == 2 for r in rows)
 
 
-def _writer(data_dir: str, name: str, n: int, start) -> None:
-    start.wait()
-    with Progress.open(Path(data_dir)) as p:
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from tutor.progress import Progress
+    data, name, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    with Progress.open(data) as p:
+        print("ready", flush=True)
+        sys.stdin.readline()  # both copies start writing together
         for i in range(n):
             p.record_attempt("one", "e1", f"{name}{i}", i % 2 == 0, None, seed=i)
             p.record_quiz_answer("one/shared", True)
             p.set_position(name, str(i))
+        print(p.write_error or "ok", flush=True)
+    """
+)
 
 
 def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     n = 150
-    ctx = multiprocessing.get_context("spawn")
-    start = ctx.Event()
-    procs = [ctx.Process(target=_writer, args=(str(tmp_path), name, n, start)) for name in ("p", "q")]
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), name, str(n)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, cwd=ROOT) for name in ("p", "q")]
     for proc in procs:
-        proc.start()
-    start.set()
+        assert proc.stdout.readline().strip() == "ready"
     for proc in procs:
-        proc.join(120)
-        assert proc.exitcode == 0
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    for proc in procs:
+        out, _ = proc.communicate(timeout=120)
+        assert proc.returncode == 0 and out.strip() == "ok"
     with Progress.open(tmp_path) as p:
         assert p.notice is None
         assert len(p.attempts("one")) == 2 * n
