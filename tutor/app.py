@@ -1,0 +1,163 @@
+"""The backprop-tutor Textual application: global keys, screen routing, and the factory everyone builds it with."""
+
+from __future__ import annotations
+
+import random
+import zlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from tutor.commands import TutorCommands
+from tutor.screens.home import HomeScreen
+from tutor.screens.small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+
+if TYPE_CHECKING:
+    from lessons.model import Curriculum
+    from tutor.progress import Progress
+
+
+class BackpropTutor(App):
+    """Lessons, quizzes and help over one progress store; the curriculum loads after the first paint."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "backprop-tutor"
+    COMMANDS = App.COMMANDS | {TutorCommands}
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+    ]
+
+    def __init__(self, *, data_dir: Path, seed: int | None = None, start: tuple[str, ...] = ("home",)) -> None:
+        super().__init__()
+        self.data_dir = Path(data_dir)
+        self.seed = seed
+        self.start = tuple(start) or ("home",)
+        self.progress: Progress | None = None
+        self.curriculum: Curriculum | None = None
+        self.problems: list[str] = []
+        self._draws = 0
+        self._random = random.Random()
+
+    # --- start-up ------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from tutor.progress import Progress
+
+        self.progress = Progress.open(self.data_dir)
+        if self.progress.notice:
+            self.notify(self.progress.notice, title="Progress", severity="warning", timeout=12)
+        self.push_screen(HomeScreen(welcome=self.start[0] == "home"))
+        self._check_size()
+        # The lessons import numpy and the answer checker: let the home screen paint first.
+        self.call_after_refresh(self._load_curriculum)
+
+    @work(thread=True, exclusive=True, group="curriculum")
+    def _load_curriculum(self) -> None:
+        from tutor import catalog
+
+        curriculum, problems = catalog.load()
+        self.call_from_thread(self._curriculum_ready, curriculum, problems)
+
+    def _curriculum_ready(self, curriculum: Curriculum, problems: list[str]) -> None:
+        self.curriculum, self.problems = curriculum, problems
+        for screen in self.screen_stack:
+            ready = getattr(screen, "curriculum_ready", None)
+            if ready is not None:
+                ready()
+        if problems:
+            self.notify(f"{len(problems)} lesson(s) could not be loaded: {problems[0]}", severity="warning", timeout=8)
+        kind, *args = self.start
+        if kind == "lesson" and args:
+            self.open_lesson(args[0])
+        elif kind == "quiz":
+            self.open_quiz(tuple(args))
+
+    def on_unmount(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+
+    # --- seeds ---------------------------------------------------------------------------------
+
+    def fresh_seed(self, lesson_id: str, key: str) -> int:
+        """A seed for new numbers: reproducible from the app's --seed, otherwise random."""
+        self._draws += 1
+        if self.seed is None:
+            return self._random.randrange(1, 2**31)
+        return zlib.crc32(f"{self.seed}|{lesson_id}|{key}|{self._draws}".encode()) & 0x7FFFFFFF
+
+    # --- routing -------------------------------------------------------------------------------
+
+    def _to_home(self) -> None:
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def open_lesson(self, lesson_id: str) -> None:
+        """Show a lesson at the step the learner left it."""
+        if self.curriculum is None:
+            return
+        try:
+            lesson = self.curriculum.lesson(lesson_id)
+        except KeyError as exc:
+            self.notify(str(exc.args[0]), severity="error")
+            return
+        from tutor.screens.lesson import LessonScreen
+
+        self._to_home()
+        self.push_screen(LessonScreen(lesson))
+        self._check_size()
+
+    def open_quiz(self, lesson_ids: tuple[str, ...] = ()) -> None:
+        """Start a quiz over the given lessons (every lesson when none are given)."""
+        if self.curriculum is None:
+            return
+        unknown = [i for i in lesson_ids if i not in self.curriculum.ids]
+        if unknown:
+            self.notify(f"no lesson {unknown[0]!r}; the lessons are: {', '.join(self.curriculum.ids)}", severity="error")
+            return
+        from tutor.screens.quiz import QuizScreen
+
+        lessons = [self.curriculum.lesson(i) for i in lesson_ids] if lesson_ids else list(self.curriculum.lessons)
+        self._to_home()
+        self.push_screen(QuizScreen(lessons))
+        self._check_size()
+
+    def action_help(self) -> None:
+        from tutor.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def reset_progress(self, lesson_id: str | None = None) -> None:
+        """Forget progress (of one lesson, or all) and refresh what is on screen."""
+        if self.progress is None:
+            return
+        self.progress.reset(lesson_id)
+        self._to_home()
+        home = self.screen
+        if isinstance(home, HomeScreen):
+            home.refresh_lessons()
+        self.notify("Progress reset." if lesson_id is None else f"Progress of {lesson_id} reset.")
+
+    # --- terminal size -------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._check_size()
+
+    def _check_size(self) -> None:
+        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+        if small and not isinstance(self.screen, TooSmallScreen):
+            self.push_screen(TooSmallScreen())
+        elif not small and isinstance(self.screen, TooSmallScreen):
+            self.pop_screen()
+
+
+def make_app(*, data_dir: Path, seed: int | None = None, start: tuple[str, ...] = ("home",)) -> BackpropTutor:
+    """The app as the CLI and the tests build it: `start` is ("home",), ("lesson", ID) or ("quiz", ID, ...)."""
+    return BackpropTutor(data_dir=data_dir, seed=seed, start=start)

@@ -1,0 +1,1 @@
+"""The screens of the tutor: home, lesson, quiz, help, and the too-small message."""

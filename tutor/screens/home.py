@@ -1,0 +1,160 @@
+"""Home: the lessons with a progress mark each, continue, quiz and help; a welcome on the first run."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+WELCOME = """\
+[b]Welcome to backprop-tutor[/b]
+
+You will learn backpropagation by doing it: every lesson explains one idea, then asks you to \
+work it out, with numbers or a formula, and checks your answer against a real network.
+
+  • Type an answer and press [b]Enter[/b] to check it. While you type, the line under the box \
+shows how your answer was read.
+  • [b]Ctrl+G[/b] gives a hint, one rung at a time. [b]Ctrl+S[/b] shows the worked solution — \
+only when you ask.
+  • [b]Ctrl+N[/b] and [b]Ctrl+B[/b] move to the next and previous step; [b]Ctrl+R[/b] draws new numbers.
+  • [b]F1[/b] explains how to type formulas (a_j*(1-a_j), sigmoid(x), sum_k(...)) and the notation.
+  • [b]Ctrl+P[/b] opens the command palette: any lesson, a quiz, the theme.
+
+Your progress is saved as you go; next time you start where you left off.
+
+Press [b]Enter[/b] to begin."""
+
+MARKS = {"not started": "·", "in progress": "◐", "done": "✓"}
+
+
+class WelcomeScreen(ModalScreen[None]):
+    """One screen that says how to use the tutor, shown the first time it starts."""
+
+    BINDINGS = [Binding("enter,escape,space", "close", "Begin")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="welcome"):
+            yield Static(WELCOME, id="welcome-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class HomeScreen(Screen[None]):
+    """The lessons, each with its mark, and the ways in: open, continue, quiz, help."""
+
+    BINDINGS = [
+        Binding("c", "continue", "Continue"),
+        Binding("q", "quiz_all", "Quiz all"),
+        Binding("t", "quiz_this", "Quiz this lesson"),
+        Binding("question_mark,h", "app.help", "Help", show=False),
+    ]
+
+    def __init__(self, welcome: bool = True) -> None:
+        super().__init__()
+        self._welcome = welcome
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="home-body"):
+            yield Static(
+                "Learn backpropagation by doing it. Choose a lesson and press Enter, "
+                "or press c to continue where you left off.",
+                id="home-intro",
+            )
+            yield OptionList(id="lessons")
+            yield Static("Loading lessons…", id="home-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        progress = self.app.progress
+        if self._welcome and progress is not None and progress.first_run():
+            self.app.push_screen(WelcomeScreen(), self._welcomed)
+        if self.app.curriculum is not None:
+            self.curriculum_ready()
+
+    def _welcomed(self, _: None) -> None:
+        if self.app.progress is not None:
+            self.app.progress.mark_welcomed()
+
+    def curriculum_ready(self) -> None:
+        """Fill in the lessons once the curriculum has loaded."""
+        self.refresh_lessons()
+        self.query_one("#lessons", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        if self.app.curriculum is not None:
+            self.refresh_lessons()
+
+    def refresh_lessons(self) -> None:
+        """Redraw every lesson's mark from the store."""
+        curriculum, progress = self.app.curriculum, self.app.progress
+        options = self.query_one("#lessons", OptionList)
+        status = self.query_one("#home-status", Static)
+        if curriculum is None:
+            return
+        highlighted = options.highlighted
+        options.clear_options()
+        for lesson in curriculum.lessons:
+            options.add_option(Option(self._row(lesson), id=lesson.id))
+        if curriculum.lessons:
+            options.highlighted = min(highlighted or 0, len(curriculum.lessons) - 1)
+        last = progress.last_lesson() if progress else None
+        if not curriculum.lessons:
+            status.update("No lessons are available yet.")
+        elif last is not None and last in curriculum.ids:
+            status.update(f"c continues “{curriculum.lesson(last).title}” where you left it.   q: quiz   F1: help")
+        else:
+            status.update("c starts the first lesson.   q: quiz over every lesson   F1: help")
+
+    def _row(self, lesson) -> Text:
+        progress = self.app.progress
+        state = "not started"
+        quiz = ""
+        if progress is not None:
+            state = progress.status(lesson.id, [s.id for s in lesson.exercise_steps])
+            best = progress.best_quiz(lesson.id)
+            if best is not None:
+                quiz = f"quiz {best[0]}/{best[1]}"
+        row = Text()
+        row.append(f"{MARKS.get(state, '·')} ", style="bold green" if state == "done" else "")
+        row.append(f"{lesson.order:02d}  ")
+        row.append(f"{lesson.title:<46.46}", style="bold")
+        row.append(f" {state:<11}", style="dim" if state == "not started" else "")
+        row.append(f" {quiz}", style="cyan")
+        return row
+
+    def _current_id(self) -> str | None:
+        options = self.query_one("#lessons", OptionList)
+        if options.highlighted is None or options.option_count == 0:
+            return None
+        return options.get_option_at_index(options.highlighted).id
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.app.open_lesson(event.option.id)
+
+    def action_continue(self) -> None:
+        curriculum, progress = self.app.curriculum, self.app.progress
+        if curriculum is None or not curriculum.lessons:
+            return
+        last = progress.last_lesson() if progress else None
+        if last is None or last not in curriculum.ids:
+            last = next(
+                (l.id for l in curriculum.lessons if progress is None
+                 or progress.status(l.id, [s.id for s in l.exercise_steps]) != "done"),
+                curriculum.lessons[0].id,
+            )
+        self.app.open_lesson(last)
+
+    def action_quiz_all(self) -> None:
+        self.app.open_quiz(())
+
+    def action_quiz_this(self) -> None:
+        lesson_id = self._current_id()
+        if lesson_id:
+            self.app.open_quiz((lesson_id,))

@@ -1,0 +1,352 @@
+"""The lesson screen: one step at a time — prose, picture, question, answer box, hints, feedback, solution."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tutor.screens import lesson_parts
+from tutor.widgets.answer import AnswerBox
+from tutor.widgets.curves import SigmoidCurves
+from tutor.widgets.feedback import FeedbackPanel, HintLadder
+from tutor.widgets.graph import GraphView
+from tutor.widgets.network import NetworkView
+
+
+class LessonScreen(Screen[None]):
+    """Steps of one lesson; the position and each step's numbers are kept in the store."""
+
+    BINDINGS = [
+        Binding("ctrl+g", "hint", "Hint"),
+        Binding("ctrl+s", "solution", "Solution"),
+        Binding("ctrl+r", "another", "New numbers"),
+        Binding("ctrl+f", "gradcheck", "Check gradients"),
+        Binding("ctrl+b", "back", "Back"),
+        Binding("ctrl+n", "next", "Next"),
+        Binding("escape", "home", "Home"),
+        Binding("n,enter,right", "next", "Next", show=False),
+        Binding("b,left", "back", "Back", show=False),
+    ]
+
+    def __init__(self, lesson) -> None:
+        super().__init__()
+        self.lesson = lesson
+        self.index = 0
+        self.seed: int | None = None
+        self.exercise = None
+        self.wrong = 0
+        self.solved_now = False
+        self.last_right = ""
+        self.solution_shown = False
+        self.solution_armed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="step-title")
+        with VerticalScroll(id="lesson-body"):
+            yield Markdown(id="prose")
+            yield NetworkView(id="network", classes="visual")
+            yield GraphView(id="graph", classes="visual")
+            yield SigmoidCurves(id="curves", classes="visual")
+            yield HintLadder(id="hints")
+            yield FeedbackPanel(id="feedback")
+            with Vertical(id="solution-box"):
+                yield Static("Worked solution (revealed)", id="solution-title")
+                yield Markdown(id="solution")
+            yield Static(id="check-result")
+        with Vertical(id="answer-dock"):
+            yield Static(id="prompt")
+            yield OptionList(id="choices")
+            yield AnswerBox(id="answer")
+        yield Footer()
+
+    # --- showing a step ------------------------------------------------------------------------
+
+    @property
+    def progress(self):
+        return self.app.progress
+
+    @property
+    def step(self):
+        return self.lesson.steps[self.index]
+
+    def on_mount(self) -> None:
+        self.sub_title = self.lesson.title
+        position = self.progress.position(self.lesson.id) if self.progress else None
+        ids = [s.id for s in self.lesson.steps]
+        self.index = ids.index(position) if position in ids else 0
+        self.show_step()
+
+    def show_step(self) -> None:
+        """Draw the current step with its stored numbers, restoring hints and a revealed solution."""
+        lesson, step = self.lesson, self.step
+        progress = self.progress
+        if progress is not None:
+            progress.set_position(lesson.id, step.id)
+        self.wrong, self.solved_now, self.last_right = 0, False, ""
+        self.solution_shown = self.solution_armed = False
+        self.seed, self.exercise, problem = None, None, None
+        if step.exercise is not None or step.scenario is not None:
+            if progress is not None:
+                self.seed = progress.seed(lesson.id, step.seed_key, lambda: self.app.fresh_seed(lesson.id, step.seed_key))
+            else:
+                self.seed = self.app.fresh_seed(lesson.id, step.seed_key)
+        try:
+            draw = lesson.draw(step.id, self.seed) if self.seed is not None else None
+            prose = lesson.text(step.id, self.seed) if self.seed is not None else step.text
+        except Exception as exc:  # a half-written lesson must not take the app down
+            draw, prose, problem = None, step.text, str(exc)
+        if step.exercise is not None:
+            self.exercise = draw
+        solved = progress.solved_steps(lesson.id) if progress else set()
+        mark = "  ✓ solved" if step.id in solved else ""
+        n = len(lesson.steps)
+        self.query_one("#step-title", Static).update(
+            Text.assemble((f"Step {self.index + 1} of {n}", "bold"), f" · {step.title}", (mark, "green"))
+        )
+        self.query_one("#prose", Markdown).update(prose or "")
+        self._show_visual(draw, solved)
+        ex = self.exercise
+        self._show_choices(ex)
+        hints = self.query_one("#hints", HintLadder)
+        shown = progress.hints_shown(lesson.id, step.id) if (progress and ex) else 0
+        hints.set_hints(ex.hints if ex else (), shown)
+        feedback = self.query_one("#feedback", FeedbackPanel)
+        feedback.clear()
+        self.query_one("#check-result", Static).display = False
+        self.query_one("#solution-box").display = False
+        dock = self.query_one("#answer-dock")
+        dock.display = ex is not None
+        if problem:
+            feedback.show_text(f"This step could not be prepared: {problem}", "-unreadable")
+        if ex is not None:
+            self.query_one("#prompt", Static).update(Text(ex.prompt, style="bold"))
+            box = self.query_one("#answer", AnswerBox)
+            box.set_exercise(ex)
+            if progress is not None and progress.solution_revealed(lesson.id, step.id, self.seed):
+                self._reveal_solution(record=False)
+            box.input.focus()
+        else:
+            self.query_one("#lesson-body").focus()
+        self.query_one("#lesson-body").scroll_home(animate=False)
+        self.refresh_bindings()
+
+    def _show_visual(self, draw, solved: set[str]) -> None:
+        step = self.step
+        context = getattr(draw, "context", None) or {}
+        network, graph, curves = self.query_one("#network", NetworkView), self.query_one("#graph", GraphView), self.query_one("#curves")
+        network.display = graph.display = curves.display = False
+        if step.visual == "network" and isinstance(context, dict) and "network" in context:
+            known, fan, asked = lesson_parts.network_reveal(self.lesson, self.index, solved | self._solved_here())
+            net = context["network"]
+            network.show(net, context["x"], context["t"], lesson_parts.picture_known(known, net), fan, asked)
+            network.display = True
+        elif step.visual == "graph" and isinstance(context, dict) and "graph" in context:
+            graph.show(context["graph"])
+            graph.display = True
+        elif step.visual == "sigmoid-curves":
+            curves.display = True
+
+    def _solved_here(self) -> set[str]:
+        return {self.step.id} if self.solved_now else set()
+
+    def _show_choices(self, ex) -> None:
+        choices = self.query_one("#choices", OptionList)
+        choices.clear_options()
+        if ex is not None and ex.kind == "choice":
+            for c in ex.choices:
+                choices.add_option(Option(Text.assemble((f"({c.key}) ", "bold"), c.text), id=c.key))
+            choices.display = True
+        else:
+            choices.display = False
+
+    # --- answering -----------------------------------------------------------------------------
+
+    def on_answer_box_submitted(self, event: AnswerBox.Submitted) -> None:
+        self.check(event.answer)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.query_one("#answer", AnswerBox).input.value = event.option.id
+            self.check(event.option.id)
+
+    def check(self, answer: str) -> None:
+        """Grade an answer, record it, and say what it was judged; Enter again after a right answer moves on."""
+        ex = self.exercise
+        if ex is None:
+            return
+        if self.solved_now and answer.strip() in ("", self.last_right):
+            self.action_next()
+            return
+        if not answer.strip():
+            self.notify("Type an answer first; Ctrl+G gives a hint.", timeout=3)
+            return
+        try:
+            verdict = ex.grade(answer)
+        except Exception as exc:  # the checker promises not to raise; never let it take the lesson down
+            self.query_one("#feedback", FeedbackPanel).show_text(f"Could not check that answer: {exc}", "-unreadable")
+            return
+        if not verdict.error and self.progress is not None:
+            self.progress.record_attempt(self.lesson.id, self.step.id, answer, verdict.correct, verdict.mistake, self.seed)
+        if verdict.correct:
+            self.solved_now, self.last_right = True, answer.strip()
+            self._show_visual(self.exercise, self.progress.solved_steps(self.lesson.id) if self.progress else set())
+            self.query_one("#step-title", Static).update(
+                Text.assemble((f"Step {self.index + 1} of {len(self.lesson.steps)}", "bold"), f" · {self.step.title}",
+                              ("  ✓ solved" if not self.solution_shown else "  ✓ (solution was shown: new numbers to count)", "green"))
+            )
+        elif not verdict.error:
+            self.wrong += 1
+        if ex.kind == "choice":  # the next letter typed is a fresh pick, not appended to this one
+            self.query_one("#answer", AnswerBox).input.value = ""
+        hints = self.query_one("#hints", HintLadder)
+        feedback = self.query_one("#feedback", FeedbackPanel)
+        feedback.show_verdict(verdict, offer_solution=not self.solution_shown, next_hint=hints.remaining > 0)
+        self.call_after_refresh(feedback.scroll_visible, animate=False)
+        self.refresh_bindings()
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        ex = self.exercise
+        if action == "hint":
+            return ex is not None and self.query_one("#hints", HintLadder).remaining > 0
+        if action == "solution":
+            return ex is not None
+        if action == "another":
+            return self.seed is not None and self.step.scenario is not None
+        if action == "gradcheck":
+            return self.step.gradcheck
+        if action == "back":
+            return self.index > 0
+        return True
+
+    def action_hint(self) -> None:
+        rung = self.query_one("#hints", HintLadder).reveal()
+        if rung is None:
+            self.notify("That was the last hint. Ctrl+S shows the worked solution.", timeout=4)
+            return
+        if self.progress is not None:
+            self.progress.record_hint(self.lesson.id, self.step.id, rung)
+        hints = self.query_one("#hints", HintLadder)
+        self.call_after_refresh(hints.scroll_visible, animate=False)
+        self.refresh_bindings()
+
+    def action_solution(self) -> None:
+        if self.exercise is None:
+            return
+        if self.solution_shown:
+            self.query_one("#solution-box").scroll_visible(animate=False)
+            return
+        if self.wrong == 0 and not self.solved_now and not self.solution_armed:
+            self.solution_armed = True
+            self.notify("Press Ctrl+S again to see the worked solution. These numbers then stop counting; "
+                        "Ctrl+R gives fresh ones.", title="Solution", timeout=6)
+            return
+        self._reveal_solution(record=True)
+
+    def _reveal_solution(self, record: bool) -> None:
+        if record and self.progress is not None:
+            self.progress.record_solution(self.lesson.id, self.step.id, self.seed)
+        self.solution_shown = True
+        box = self.query_one("#solution-box")
+        self.query_one("#solution", Markdown).update(self.exercise.solution)
+        self.query_one("#solution-title", Static).update(
+            "Worked solution (revealed: solve it on new numbers, Ctrl+R, for it to count)"
+            if self.step.scenario else "Worked solution (revealed)"
+        )
+        box.display = True
+        self.call_after_refresh(box.scroll_visible, animate=False)
+
+    def action_another(self) -> None:
+        if self.seed is None or self.step.scenario is None:
+            return
+        seed = self.app.fresh_seed(self.lesson.id, self.step.seed_key)
+        if self.progress is not None:
+            self.progress.new_seed(self.lesson.id, self.step.seed_key, seed)
+        self.show_step()
+        self.notify("New numbers.", timeout=2)
+
+    def action_next(self) -> None:
+        if self.index + 1 < len(self.lesson.steps):
+            self.index += 1
+            self.show_step()
+            return
+        self._finish()
+
+    def action_back(self) -> None:
+        if self.index > 0:
+            self.index -= 1
+            self.show_step()
+
+    def action_home(self) -> None:
+        self.app.pop_screen()
+
+    def _finish(self) -> None:
+        lesson, progress = self.lesson, self.progress
+        exercise_ids = [s.id for s in lesson.exercise_steps]
+        solved = progress.solved_steps(lesson.id) if progress else set()
+        left = [s.title for s in lesson.exercise_steps if s.id not in solved]
+        self.app.pop_screen()
+        if not left:
+            self.app.notify(f"“{lesson.title}” is done: every exercise solved. Try its quiz (t on the home screen).",
+                            title="Lesson complete", timeout=8)
+        else:
+            self.app.notify(f"End of “{lesson.title}”. Still to solve: {len(left)} of {len(exercise_ids)} "
+                            f"({', '.join(left[:3])}{'…' if len(left) > 3 else ''}).", title="End of lesson", timeout=8)
+
+    # --- the finite-difference check -----------------------------------------------------------
+
+    def action_gradcheck(self) -> None:
+        step = self.step
+        if not step.gradcheck or self.seed is None:
+            return
+        try:
+            draw = self.lesson.draw(step.id, self.seed)
+            context = draw.context
+            network, x, t = context["network"], context["x"], context["t"]
+        except Exception as exc:
+            self.notify(f"This step has no network to check: {exc}", severity="error")
+            return
+        mine = lesson_parts.learner_gradients(self.lesson, step, self.seed, self.progress)
+        result = self.query_one("#check-result", Static)
+        result.update("Checking your gradients against finite differences…")
+        result.display = True
+        self._run_gradcheck(network, x, t, mine)
+
+    @work(thread=True, exclusive=True, group="gradcheck")
+    def _run_gradcheck(self, network, x, t, mine: dict[str, float]) -> None:
+        rows, backprop_error = lesson_parts.gradient_check(network, x, t, mine)
+        self.app.call_from_thread(self._show_gradcheck, rows, backprop_error)
+
+    def _show_gradcheck(self, rows, backprop_error: float) -> None:
+        from engine.answers import format_number
+
+        text = Text()
+        text.append("Finite-difference check of your gradients\n", style="bold")
+        text.append("(E(w + ε) − E(w − ε)) / 2ε with ε = 10⁻⁶, one weight at a time\n\n", style="dim")
+        text.append(f"{'weight':<10}{'yours':>12}{'finite diff.':>14}{'rel. error':>12}\n", style="bold")
+        for row in rows:
+            yours = "—" if row.yours is None else format_number(row.yours)
+            rel = "not given" if row.rel_error is None else f"{row.rel_error:.1e}"
+            style = "" if row.rel_error is None else ("green" if row.rel_error < 5e-3 else "bold red")
+            text.append(f"{row.weight:<10}{yours:>12}{format_number(row.numeric):>14}")
+            text.append(f"{rel:>12}\n", style=style)
+        given = [r for r in rows if r.rel_error is not None]
+        if not given:
+            text.append("\nYou have not answered a gradient step on these numbers yet; the table shows what "
+                        "the finite differences say.", style="dim")
+        else:
+            text.append("\nYour numbers are rounded to 4 figures, so relative errors up to about 10⁻³ mean "
+                        "agreement.", style="dim")
+        text.append(f"\nBackprop at full precision: worst relative error {backprop_error:.1e}.", style="dim")
+        result = self.query_one("#check-result", Static)
+        result.update(text)
+        result.display = True
+        self.call_after_refresh(result.scroll_visible, animate=False)

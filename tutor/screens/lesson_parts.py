@@ -1,0 +1,115 @@
+"""What the lesson screen works out from the lesson data: which numbers of the picture are revealed, and the
+finite-difference check of the learner's own gradients."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UNIT_QUANTITY = re.compile(r"^(net|a|delta)_([a-z]+\d+)$")
+_HIDDEN_DELTA = re.compile(r"delta_(h\d+)")
+
+
+def asked_quantity(step) -> str | None:
+    """The quantity a step asks for, when it names one the engine computed (delta_o1, a_h1, gw_h1o1, …)."""
+    spec = step.exercise
+    if spec is None or not spec.engine_value:
+        return None
+    return spec.engine_value
+
+
+def network_reveal(lesson, index: int, solved: set[str]) -> tuple[dict[str, bool], str | None, str | None]:
+    """For the network picture at step `index`: which unit quantities to show, the unit whose fan-out
+    is lit, and the quantity being asked now.
+
+    A quantity that some step of the group asks for is shown once that step has been passed or
+    solved; δ's nobody asks about appear when the learner is past every question of the group; when
+    the group asks nothing the whole picture is shown.
+    """
+    step = lesson.steps[index]
+    members = [(i, s) for i, s in enumerate(lesson.steps) if s is step or (step.group and s.group == step.group)]
+    asked = {q: (i, s) for i, s in members if (q := asked_quantity(s)) is not None}
+    known: dict[str, bool] = {}
+    if not asked:
+        return {"__all__": True}, None, None
+    last = max(i for i, _ in asked.values())
+    for quantity, (i, s) in asked.items():
+        known[quantity] = i < index or s.id in solved
+    if index > last:
+        known["__deltas__"] = True
+    now = asked_quantity(step)
+    fan = None
+    if now is not None and (m := _HIDDEN_DELTA.search(now)):
+        fan = m.group(1)
+    elif step.exercise is not None and ("sum_k" in step.exercise.answer or "delta_j" in (now or "")):
+        fan = "h1"
+    return known, fan, (now if now is not None and step.id not in solved else None)
+
+
+def picture_known(known: dict[str, bool], network) -> dict[str, bool]:
+    """Expand the markers of `network_reveal` into one entry per unit quantity of `network`."""
+    from engine.network import unit_label
+
+    sizes = network.sizes
+    every = known.get("__all__", False)
+    deltas = every or known.get("__deltas__", False)
+    out = {k: v for k, v in known.items() if not k.startswith("__")}
+    for layer in range(1, len(sizes)):
+        for j in range(sizes[layer]):
+            label = unit_label(sizes, layer, j)
+            out.setdefault(f"delta_{label}", deltas)
+            if every:
+                out[f"delta_{label}"] = True
+    out.setdefault("E", True)
+    return out
+
+
+@dataclass(frozen=True)
+class GradientRow:
+    """One weight: the learner's number (None if not given yet), the finite difference, their relative error."""
+
+    weight: str
+    yours: float | None
+    numeric: float
+    rel_error: float | None
+
+
+def learner_gradients(lesson, step, seed: int, progress) -> dict[str, float]:
+    """The gradients the learner typed correctly on these numbers, by weight name (w_h1o1)."""
+    from engine.answers import evaluate
+
+    mine: dict[str, float] = {}
+    if progress is None:
+        return mine
+    members = [s for s in lesson.steps if s.group == step.group] if step.group else [step]
+    for s in members:
+        quantity = asked_quantity(s)
+        if quantity is None or not quantity.startswith("gw_"):
+            continue
+        right = [a for a in progress.attempts(lesson.id, s.id) if a.correct and a.seed == seed]
+        if not right:
+            continue
+        try:
+            mine[quantity[1:]] = float(evaluate(right[-1].answer, {}))
+        except Exception:  # the answer was graded right, so this is only a guard
+            continue
+    return mine
+
+
+def gradient_check(network, x, t, mine: dict[str, float]) -> tuple[list[GradientRow], float]:
+    """Compare the learner's gradients with central finite differences; also backprop's own worst error."""
+    from engine.gradcheck import check_gradients, relative_error
+    from engine.network import weight_symbol
+
+    check = check_gradients(network, x, t)
+    sizes = network.sizes
+    rows = []
+    for l, W in enumerate(network.weights):
+        for k in range(W.shape[0]):
+            for j in range(W.shape[1]):
+                name = weight_symbol(sizes, l, k, j)
+                numeric = float(check.numeric_weights[l][k, j])
+                yours = mine.get(name)
+                rel = None if yours is None else float(relative_error(yours, numeric))
+                rows.append(GradientRow(name, yours, numeric, rel))
+    return rows, check.max_rel_error

@@ -1,0 +1,79 @@
+"""The answer box: an input with a live "interpreted as" line that never says whether the answer is right."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+
+PLACEHOLDER = {
+    "expression": "type a formula, e.g. a_j*(1-a_j); Enter checks",
+    "number": "type a number (arithmetic is fine, e.g. 0.1385*0.5933); Enter checks",
+    "choice": "type the letter of your choice; Enter checks",
+}
+
+
+def preview_text(exercise, answer: str) -> Text:
+    """How `answer` was read, with warnings for unknown symbols; empty for an empty answer."""
+    text = Text()
+    if exercise is None or not answer.strip():
+        return text
+    try:
+        p = exercise.preview(answer)
+    except Exception:  # the checker promises not to raise; a preview must never take the app down
+        return Text("could not read this answer", style="italic")
+    if p.error:
+        text.append("not readable yet: ", style="bold")
+        text.append(p.error)
+        return text
+    text.append("interpreted as  ", style="dim")
+    text.append(p.interpreted, style="bold")
+    for warning in p.warnings:
+        text.append(f"\n⚠ {warning}", style="yellow")
+    return text
+
+
+class AnswerBox(Vertical):
+    """Where the learner types: each keystroke updates the preview; Enter posts `AnswerBox.Submitted`."""
+
+    @dataclass
+    class Submitted(Message):
+        """The learner pressed Enter in the box."""
+
+        answer: str
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.exercise = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="type your answer; Enter checks", id="answer-input")
+        yield Static("", id="answer-preview")
+
+    @property
+    def input(self) -> Input:
+        return self.query_one("#answer-input", Input)
+
+    @property
+    def value(self) -> str:
+        return self.input.value
+
+    def set_exercise(self, exercise, answer: str = "") -> None:
+        """Show a new exercise's box: empty (or holding `answer`), with the placeholder for its kind."""
+        self.exercise = exercise
+        box = self.input
+        box.placeholder = PLACEHOLDER.get(getattr(exercise, "kind", ""), "type your answer; Enter checks")
+        box.value = answer
+        self.query_one("#answer-preview", Static).update(preview_text(exercise, answer))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.query_one("#answer-preview", Static).update(preview_text(self.exercise, event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Submitted(event.value))

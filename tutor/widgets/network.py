@@ -1,0 +1,108 @@
+"""The network picture: each unit's net and a, its δ once the learner has reached it, fan-out paths lit."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tutor.widgets.canvas import Canvas
+
+BOX_W = 14
+MAX_W = 76
+EDGE, LIT, ASKED, LABEL = "dim", "bold #d75fd7", "bold #ff8700", "bold"
+
+
+def _fmt(x: float) -> str:
+    from engine.answers import format_number
+
+    return format_number(float(x))
+
+
+def network_picture(network, x, t, known: Mapping[str, bool] | None = None, fan_from: str | None = None,
+                    asked: str | None = None) -> Text:
+    """Draw `network` on input `x` with target `t`.
+
+    `known` maps a quantity (net_h1, a_h1, delta_o1) to whether it is shown; absent quantities are
+    shown, except δ's, which stay hidden unless listed as shown. `asked` is the quantity the current
+    question is about (drawn as a highlighted “?”); `fan_from` is a unit (h1) whose outgoing
+    connections are lit, because its δ sums over every unit it feeds.
+    """
+    from engine.network import unit_label
+
+    known = dict(known or {})
+    sizes = network.sizes
+    fwd = network.forward(x)
+    grads = network.backward(fwd, t)
+    n_layers = len(sizes)
+    gap = max(4, min(12, (MAX_W - n_layers * BOX_W) // max(1, n_layers - 1)))
+    width = n_layers * BOX_W + (n_layers - 1) * gap
+
+    def rows(layer: int, j: int) -> list[tuple[str, str, str | None]]:
+        """(name, value text, style) per line of a unit's box."""
+        label = unit_label(sizes, layer, j)
+        if layer == 0:
+            return [("a", _fmt(x[j]), None)]
+        out = []
+        for name, value in (("net", fwd.nets[layer - 1][j]), ("a", fwd.acts[layer][j])):
+            out.append(_cell(f"{name}_{label}", name, value, known, asked, default=True))
+        if layer == n_layers - 1:
+            out.append(("t", _fmt(t[j]), None))
+        out.append(_cell(f"delta_{label}", "δ", grads.deltas[layer - 1][j], known, asked, default=False))
+        return out
+
+    boxes: dict[tuple[int, int], tuple[int, int, int]] = {}  # (layer, j) -> (x, y, height)
+    heights = [[len(rows(layer, j)) + 2 for j in range(n)] for layer, n in enumerate(sizes)]
+    total_h = max(sum(h) + len(h) - 1 for h in heights)
+    canvas = Canvas(width, total_h)
+    for layer, n in enumerate(sizes):
+        col_h = sum(heights[layer]) + n - 1
+        y = (total_h - col_h) // 2
+        for j in range(n):
+            boxes[(layer, j)] = (layer * (BOX_W + gap), y, heights[layer][j])
+            y += heights[layer][j] + 1
+    # connections first, so boxes are drawn over their ends
+    for layer in range(n_layers - 1):
+        for j in range(sizes[layer]):
+            for k in range(sizes[layer + 1]):
+                x0, y0, h0 = boxes[(layer, j)]
+                x1, y1, h1 = boxes[(layer + 1, k)]
+                lit = fan_from is not None and unit_label(sizes, layer, j) == fan_from
+                canvas.line(x0 + BOX_W, y0 + h0 // 2, x1 - 1, y1 + h1 // 2, LIT if lit else EDGE)
+    for (layer, j), (bx, by, bh) in boxes.items():
+        label = unit_label(sizes, layer, j)
+        lit = fan_from == label
+        frame = LIT if lit else None
+        canvas.put(bx, by, "┌" + f" {label} ".center(BOX_W - 2, "─") + "┐", frame)
+        for i, (name, value, style) in enumerate(rows(layer, j), start=1):
+            canvas.put(bx, by + i, "│", frame)
+            canvas.put(bx + 1, by + i, f"{name:<4}{value:>{BOX_W - 7}} ", None)
+            if style:
+                canvas.put(bx + 5, by + i, f"{value:>{BOX_W - 7}}", style)
+            canvas.put(bx + BOX_W - 1, by + i, "│", frame)
+        canvas.put(bx, by + bh - 1, "└" + "─" * (BOX_W - 2) + "┘", frame)
+    picture = canvas.text()
+    picture.append(f"\nE = {_fmt(grads.E)}" if known.get("E", True) else "\nE = ?", style="dim")
+    if fan_from:
+        picture.append(f"   lit: every path out of {fan_from}; its δ sums over them", style=LIT)
+    return picture
+
+
+def _cell(symbol: str, name: str, value: float, known: Mapping[str, bool], asked: str | None,
+          default: bool) -> tuple[str, str, str | None]:
+    if symbol == asked:
+        return (name, "?", ASKED)
+    if known.get(symbol, default):
+        return (name, _fmt(value), None)
+    return (name, "·", "dim")
+
+
+class NetworkView(Static):
+    """A Static that shows `network_picture` for the current step."""
+
+    def show(self, network, x, t, known=None, fan_from=None, asked=None) -> None:
+        try:
+            self.update(network_picture(network, x, t, known, fan_from, asked))
+        except Exception as exc:  # a malformed draw context must not take the lesson down
+            self.update(Text(f"(the network picture could not be drawn: {exc})", style="dim"))
