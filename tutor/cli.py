@@ -129,7 +129,10 @@ def _check_ids(cur: Curriculum, ids: Sequence[str]) -> str | None:
 def _emit(text: str) -> None:
     """Print to stdout; a reader that closed the pipe early (`| head`) is not an error."""
     try:
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+        except UnicodeEncodeError:  # a terminal that cannot show σ or · gets a stand-in, not a crash
+            sys.stdout.write(text.encode(sys.stdout.encoding or "ascii", "replace").decode(sys.stdout.encoding or "ascii"))
         sys.stdout.flush()
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -250,5 +251,15 @@ def test_plain_commands_do_not_import_the_app(tmp_path):
     code = ("import sys; from tutor.cli import main; main(['list']); main(['progress', '--json']); "
             "print(sorted(m for m in ('textual', 'rich', 'sympy', 'tutor.app') if m in sys.modules), file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60,
-                          env={**__import__("os").environ, "BACKPROP_TUTOR_DATA_DIR": str(tmp_path)})
+                          env={**os.environ, "BACKPROP_TUTOR_DATA_DIR": str(tmp_path)})
     assert done.returncode == 0 and done.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_list_on_a_terminal_that_cannot_encode_unicode(tmp_path, cur):
+    with Progress.open(tmp_path) as p:
+        p.record_quiz_result([cur.ids[0]], 1, 2)  # the progress column then holds a "·"
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run([sys.executable, "-m", "tutor", "list", "--data-dir", str(tmp_path)], capture_output=True,
+                          text=True, encoding="ascii", errors="strict", cwd=ROOT, env=env, timeout=60)
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert cur.ids[-1] in done.stdout and "quiz 1/2" in done.stdout
