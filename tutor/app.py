@@ -7,12 +7,12 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
 from tutor.commands import TutorCommands
-from tutor.screens.home import HomeScreen
+from tutor.screens.home import HomeScreen, WelcomeScreen
 from tutor.screens.small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
 if TYPE_CHECKING:
@@ -50,7 +50,9 @@ class BackpropTutor(App):
         self.progress = Progress.open(self.data_dir)
         if self.progress.notice:
             self.notify(self.progress.notice, title="Progress", severity="warning", timeout=12)
-        self.push_screen(HomeScreen(welcome=self.start[0] == "home"))
+        self.push_screen(HomeScreen())
+        if self.start[0] == "home" and self.progress.first_run():
+            self.push_screen(WelcomeScreen(), lambda _: self.progress.mark_welcomed())
         self._check_size()
         # The lessons import numpy and the answer checker: let the home screen paint first.
         self.call_after_refresh(self._load_curriculum)
@@ -147,11 +149,13 @@ class BackpropTutor(App):
 
     # --- terminal size -------------------------------------------------------------------------
 
-    def on_resize(self) -> None:
-        self._check_size()
+    def on_resize(self, event: events.Resize) -> None:
+        if self.progress is not None:  # mounted: the home screen is in place
+            self._check_size(event.size)
 
-    def _check_size(self) -> None:
-        small = self.size.width < MIN_WIDTH or self.size.height < MIN_HEIGHT
+    def _check_size(self, size=None) -> None:
+        width, height = size or self.size
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
         if small and not isinstance(self.screen, TooSmallScreen):
             self.push_screen(TooSmallScreen())
         elif not small and isinstance(self.screen, TooSmallScreen):

@@ -54,10 +54,6 @@ class HomeScreen(Screen[None]):
         Binding("question_mark,h", "app.help", "Help", show=False),
     ]
 
-    def __init__(self, welcome: bool = True) -> None:
-        super().__init__()
-        self._welcome = welcome
-
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="home-body"):
@@ -71,15 +67,8 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        progress = self.app.progress
-        if self._welcome and progress is not None and progress.first_run():
-            self.app.push_screen(WelcomeScreen(), self._welcomed)
         if self.app.curriculum is not None:
             self.curriculum_ready()
-
-    def _welcomed(self, _: None) -> None:
-        if self.app.progress is not None:
-            self.app.progress.mark_welcomed()
 
     def curriculum_ready(self) -> None:
         """Fill in the lessons once the curriculum has loaded."""

@@ -55,9 +55,11 @@ def picture_known(known: dict[str, bool], network) -> dict[str, bool]:
     deltas = every or known.get("__deltas__", False)
     out = {k: v for k, v in known.items() if not k.startswith("__")}
     for layer in range(1, len(sizes)):
-        for j in range(sizes[layer]):
-            label = unit_label(sizes, layer, j)
-            out.setdefault(f"delta_{label}", deltas)
+        labels = [unit_label(sizes, layer, j) for j in range(sizes[layer])]
+        # a δ nobody asks about appears with the first δ of its layer the learner has reached
+        layer_reached = any(out.get(f"delta_{label}") for label in labels)
+        for label in labels:
+            out.setdefault(f"delta_{label}", deltas or layer_reached)
             if every:
                 out[f"delta_{label}"] = True
     out.setdefault("E", True)

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from tutor.widgets.canvas import Canvas
 
-BOX_W = 14
+BOX_W = 16
 MAX_W = 76
 EDGE, LIT, ASKED, LABEL = "dim", "bold #d75fd7", "bold #ff8700", "bold"
 

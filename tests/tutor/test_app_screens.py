@@ -1,0 +1,101 @@
+"""Palette, help, theme, and the terminal-size guard, including a resize while a lesson is open."""
+
+from __future__ import annotations
+
+from tutor.app import make_app
+from tutor.screens.help import HelpScreen
+from tutor.screens.home import HomeScreen
+from tutor.screens.lesson import LessonScreen
+from tutor.screens.small import TooSmallScreen
+
+SIZE = (100, 32)
+
+
+async def ready(pilot) -> None:
+    app = pilot.app
+    for _ in range(400):
+        if app.curriculum is not None:
+            break
+        await pilot.pause(0.01)
+    assert app.curriculum is not None
+    await pilot.pause()
+
+
+async def test_palette_opens_a_lesson(tmp_path):
+    app = make_app(data_dir=tmp_path, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        lesson = app.curriculum.lessons[-1]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*list(f"Lesson {lesson.order:02d}"))
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        assert app.screen.lesson.id == lesson.id
+
+
+async def test_small_terminal_shows_a_clear_message(tmp_path):
+    app = make_app(data_dir=tmp_path, seed=1)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await ready(pilot)
+        assert isinstance(app.screen, TooSmallScreen)
+        message = str(app.screen.query_one("#too-small").render())
+        assert "enlarge the terminal to at least 80×24" in message
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not isinstance(app.screen, TooSmallScreen)
+
+
+async def test_resize_while_a_lesson_is_open_keeps_the_place(tmp_path):
+    app = make_app(data_dir=tmp_path, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        lesson = app.curriculum.lessons[0]
+        app.open_lesson(lesson.id)
+        await pilot.pause()
+        screen = app.screen
+        target = next(i for i, s in enumerate(lesson.steps) if s.exercise is not None)
+        for _ in range(target):
+            await pilot.press("ctrl+n")
+        await pilot.press("1", "2")
+        await pilot.resize_terminal(70, 20)
+        await pilot.pause()
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.press("ctrl+n")  # keys do not reach the lesson underneath
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.index == target
+        assert screen.query_one("#answer-input").value == "12"
+
+
+async def test_help_shows_keys_typing_and_legend(tmp_path):
+    app = make_app(data_dir=tmp_path, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("enter", "f1")
+        assert isinstance(app.screen, HelpScreen)
+        sources = [md.source for md in app.screen.query("Markdown")]
+        assert any("Ctrl+G" in s for s in sources)
+        for name in ("typing", "legend"):
+            page = app.curriculum.pages.get(name)
+            if page:
+                assert any(page.strip()[:40] in s for s in sources)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_theme_toggles_between_dark_and_light(tmp_path):
+    app = make_app(data_dir=tmp_path, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        before = app.theme
+        await pilot.press("ctrl+t")
+        assert app.theme != before and app.theme in ("textual-dark", "textual-light")
+        await pilot.press("ctrl+t")
+        assert app.theme == before
