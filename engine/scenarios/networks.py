@@ -24,6 +24,8 @@ def network_values(net: Network, x: np.ndarray, t: np.ndarray, eta: float | None
     """Every number of one forward and backward pass (and step, given η), named in house notation.
 
     Inputs appear as both x_i1 and a_i1; gradients as gw_…/gb_…; moved weights as wnew_…/bnew_….
+    For a three-layer network back_h1, back_h2, … are ∂E/∂a_hj (the sums Σ_k w_jk δ_k), read from the
+    scalar Value graph's backward pass, an independent route to them.
     """
     sizes = net.sizes
     fwd = net.forward(x)
@@ -57,6 +59,11 @@ def network_values(net: Network, x: np.ndarray, t: np.ndarray, eta: float | None
                 if net.biases is not None:
                     values["bnew" + bias_symbol(sizes, l, k)[1:]] = float(moved.biases[l][k])
         values["Enew"] = float(moved.error(moved.forward(x), t))  # E after the step, same example
+    if len(sizes) == 3:
+        graph = network_graph(net, x, t)
+        graph.loss.backward()
+        for j, a_j in enumerate(graph.acts[0]):
+            values[f"back_h{j + 1}"] = float(a_j.grad)
     return values, grads
 
 
@@ -86,11 +93,8 @@ def backward_pass(rng: np.random.Generator, params: Mapping[str, Any]) -> Draw:
 
 @scenario("matrix-network")
 def matrix_network(rng: np.random.Generator, params: Mapping[str, Any]) -> Draw:
-    """A 2-3-3 sigmoid network with squared error and no biases, for the matrix form.
-
-    Besides the house-notation values it gives back_h1…back_h3 = ∂E/∂a_hj, the entries of
-    (W^(2))ᵀ δ^(2), read from the scalar Value graph's backward pass (an independent route).
-    """
+    """A 2-3-3 sigmoid network with squared error and no biases, for the matrix form; back_h1…back_h3
+    are the entries of (W^(2))ᵀ δ^(2)."""
     while True:
         x = np.array([_two_places(rng, 0.1, 1.0, signed=False) for _ in range(2)])
         weights = [
@@ -101,13 +105,8 @@ def matrix_network(rng: np.random.Generator, params: Mapping[str, Any]) -> Draw:
         t[int(rng.integers(3))] = 0.99
         net = Network(weights, None, ["sigmoid", "sigmoid"], "sse")
         values, grads = network_values(net, x, t)
-        if not _hidden_sums_clear(net, grads):
-            continue
-        graph = network_graph(net, x, t)
-        graph.loss.backward()
-        for j, a_j in enumerate(graph.acts[0]):
-            values[f"back_h{j + 1}"] = float(a_j.grad)
-        return Draw(values, {"network": net, "x": x, "t": t})
+        if _hidden_sums_clear(net, grads):
+            return Draw(values, {"network": net, "x": x, "t": t})
 
 
 @scenario("layer-sizes")
