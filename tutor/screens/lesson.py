@@ -145,7 +145,7 @@ class LessonScreen(Screen[None]):
         if step.visual == "network" and isinstance(context, dict) and "network" in context:
             known, fan, asked = lesson_parts.network_reveal(self.lesson, self.index, solved | self._solved_here())
             net = context["network"]
-            network.show(net, context["x"], context["t"], lesson_parts.picture_known(known, net), fan, asked)
+            network.show(net, context["x"], context["t"], lesson_parts.picture_known(known, net, asked), fan, asked)
             network.display = True
         elif step.visual == "graph" and isinstance(context, dict) and "graph" in context:
             graph.show(context["graph"])

@@ -46,22 +46,27 @@ def network_reveal(lesson, index: int, solved: set[str]) -> tuple[dict[str, bool
     return known, fan, (now if now is not None and step.id not in solved else None)
 
 
-def picture_known(known: dict[str, bool], network) -> dict[str, bool]:
-    """Expand the markers of `network_reveal` into one entry per unit quantity of `network`."""
+def picture_known(known: dict[str, bool], network, asked: str | None = None) -> dict[str, bool]:
+    """Expand the markers of `network_reveal` into one entry per unit quantity of `network`.
+
+    The backward pass runs from the output down, so a δ nobody asks about appears once the learner
+    has reached a δ in its own layer or in any layer below it.
+    """
     from engine.network import unit_label
 
     sizes = network.sizes
     every = known.get("__all__", False)
     deltas = every or known.get("__deltas__", False)
     out = {k: v for k, v in known.items() if not k.startswith("__")}
-    for layer in range(1, len(sizes)):
-        labels = [unit_label(sizes, layer, j) for j in range(sizes[layer])]
-        # a δ nobody asks about appears with the first δ of its layer the learner has reached
-        layer_reached = any(out.get(f"delta_{label}") for label in labels)
-        for label in labels:
-            out.setdefault(f"delta_{label}", deltas or layer_reached)
+    labels = {layer: [unit_label(sizes, layer, j) for j in range(sizes[layer])] for layer in range(1, len(sizes))}
+    given = {layer for layer, names in labels.items() if any(out.get(f"delta_{n}") for n in names)}
+    asked_now = {layer for layer, names in labels.items() if asked in {f"delta_{n}" for n in names}}
+    for layer, names in labels.items():
+        shown = deltas or any(r <= layer for r in given) or any(r < layer for r in asked_now)
+        for name in names:
+            out.setdefault(f"delta_{name}", shown)
             if every:
-                out[f"delta_{label}"] = True
+                out[f"delta_{name}"] = True
     out.setdefault("E", True)
     return out
 

@@ -1,0 +1,104 @@
+"""Snapshots of the main screens: home, a lesson with feedback, the network picture, the quiz result."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.answers import evaluate
+from tutor import catalog
+from tutor.app import make_app
+
+CURRICULUM, _ = catalog.load()
+
+
+async def settle(pilot) -> None:
+    """Wait for the curriculum, get past the welcome, and stop the cursor blinking."""
+    app = pilot.app
+    for _ in range(400):
+        if app.curriculum is not None:
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+    if type(app.screen).__name__ == "WelcomeScreen":
+        await pilot.press("enter")
+    await still(pilot)
+
+
+async def still(pilot) -> None:
+    """No blinking cursor and no passing notifications in a snapshot."""
+    for box in pilot.app.screen.query("Input"):
+        box.cursor_blink = False
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+async def goto(pilot, lesson_id: str, step_id: str) -> None:
+    app = pilot.app
+    app.open_lesson(lesson_id)
+    await pilot.pause()
+    while app.screen.step.id != step_id:
+        await pilot.press("ctrl+n")
+    await still(pilot)
+
+
+def test_home(snap_compare, tmp_path):
+    app = make_app(data_dir=tmp_path, seed=1)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+def test_lesson_with_feedback(snap_compare, tmp_path):
+    found = [(l, s) for l in CURRICULUM.lessons for s in l.steps
+             if s.exercise is not None and s.exercise.kind == "expression" and any(m.answer for m in s.exercise.mistakes)]
+    if not found:
+        pytest.skip("no expression exercise with a catalogued mistake yet")
+    lesson, step = found[0]
+    mistake = next(m for m in step.exercise.mistakes if m.answer)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await goto(pilot, lesson.id, step.id)
+        await pilot.press(*list(mistake.answer), "enter")
+        await still(pilot)
+
+    assert snap_compare(make_app(data_dir=tmp_path, seed=1), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_network_view(snap_compare, tmp_path):
+    found = [(l, s) for l in CURRICULUM.lessons for s in l.steps if s.visual == "network" and s.exercise is not None]
+    if not found:
+        pytest.skip("no network exercise yet")
+    lesson, step = found[0]
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await goto(pilot, lesson.id, step.id)
+
+    assert snap_compare(make_app(data_dir=tmp_path, seed=1), terminal_size=(100, 32), run_before=run_before)
+
+
+def test_quiz_result(snap_compare, tmp_path):
+    lesson = next((l for l in CURRICULUM.lessons if len(l.quiz) >= 2), None)
+    if lesson is None:
+        pytest.skip("no lesson with two quiz items yet")
+
+    async def run_before(pilot):
+        await settle(pilot)
+        app = pilot.app
+        screen = app.screen
+        for n in range(len(screen.items)):
+            ex = screen.item.exercise
+            if n == 0:
+                wrong = next((m for m in ex.spec.mistakes if m.answer), None)
+                if ex.kind == "choice":
+                    answer = next(c.key for c in ex.choices if not c.correct)
+                elif wrong is not None:
+                    answer = repr(evaluate(wrong.answer, ex.values)) if ex.kind == "number" else wrong.answer
+                else:
+                    answer = "12345"
+            else:
+                answer = ex.expected
+            await pilot.press(*list(answer), "enter", "enter")
+        await still(pilot)
+
+    app = make_app(data_dir=tmp_path, seed=1, start=("quiz", lesson.id))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
