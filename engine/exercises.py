@@ -79,6 +79,7 @@ class ExerciseSpec:
     accept: tuple[str, ...] = ()
     engine_value: str | None = None
     derivative: tuple[str, str] | None = None
+    forbid: tuple[str, ...] = ()
 
     def mistake(self, mistake_id: str) -> MistakeSpec:
         """The catalogued mistake with this id."""
@@ -217,6 +218,7 @@ class Exercise:
                 for form in (m.answer, *m.forms)
             ],
             kind="expression",
+            forbid=self.spec.forbid,
         )
 
     def _grade_choice(self, answer: str) -> Verdict:

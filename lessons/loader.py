@@ -54,7 +54,7 @@ def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 
 _EXERCISE_FIELDS = {
     "id", "kind", "prompt", "answer", "hints", "solution", "scenario", "params", "variables", "definitions",
-    "domain", "indices", "tolerance", "mistakes", "choices", "accept", "engine_value", "derivative",
+    "domain", "indices", "tolerance", "mistakes", "choices", "accept", "engine_value", "derivative", "forbid",
 }
 _STEP_FIELDS = {"type", "title", "text", "visual", "group", "gradcheck"} | _EXERCISE_FIELDS
 
@@ -114,6 +114,7 @@ def _exercise(t: _Table, scenario: str | None, params: Mapping[str, Any]) -> Exe
         accept=t.strings("accept"),
         engine_value=t.get("engine_value", str, None),
         derivative=derivative,
+        forbid=t.strings("forbid"),
     )
 
 

@@ -12,7 +12,7 @@ from .context import (ExerciseNames, canonical_name, join_names, number_refusal,
 from .diagnose import Mistake, find_mistake, generic_feedback
 from .equivalence import EXPRESSION_TOLERANCE, NUMBER_TOLERANCE, Reference, Tolerance, compare
 from .evaluate import Compiled, Scope, compile_answer
-from .nodes import Sum, symbols_of, walk
+from .nodes import Call, Sum, symbols_of, walk
 from .parser import parse
 from .render import render
 from .tokens import AnswerSyntaxError
@@ -89,7 +89,7 @@ def preview(answer: str, variables: Iterable[str] = (), *, definitions=None, ind
 
 def check(answer: str, expected: str, variables: Iterable[str] = (), *, definitions=None, domain=None,
           indices=None, tolerance: Tolerance | None = None, mistakes: Iterable[Mistake] = (),
-          kind: str | None = None) -> Verdict:
+          kind: str | None = None, forbid: Iterable[str] = ()) -> Verdict:
     """Judge a learner's `answer` against the reference `expected` (a formula or a number).
 
     variables: the symbols the exercise declares; symbols of `expected`, of the definitions and of
@@ -107,17 +107,30 @@ def check(answer: str, expected: str, variables: Iterable[str] = (), *, definiti
     mistakes: Mistake(id, answer, feedback) entries; a wrong answer equivalent to one gets its id
       and feedback (the nearest, if several match).
     kind: "expression" or "number"; None infers it (a reference with symbols is an expression).
+    forbid: functions the answer may not use, such as "sigmoid'" in a step that asks for σ′ to be
+      written out: an answer using one is refused with a message, however right its value.
     Never raises; an internal problem becomes a polite verdict.
     """
     try:
         return _check(answer, expected, variables, definitions, domain, indices, tolerance,
-                      tuple(mistakes or ()), kind)
+                      tuple(mistakes or ()), kind, frozenset(forbid))
     except Exception:
         log.exception("internal error while checking %r against %r", answer, expected)
         return Verdict(False, INTERNAL, "", error="internal error while checking")
 
 
-def _check(answer, expected, variables, definitions, domain, indices, tolerance, mistakes, kind) -> Verdict:
+def _forbidden(tree, forbid: frozenset[str]) -> str | None:
+    """The first forbidden function the answer calls ("sigmoid'" for σ′), if any."""
+    for node in walk(tree):
+        if isinstance(node, Call):
+            name = node.func + ("'" if node.prime else "")
+            if name in forbid:
+                return name
+    return None
+
+
+def _check(answer, expected, variables, definitions, domain, indices, tolerance, mistakes, kind,
+           forbid=frozenset()) -> Verdict:
     if isinstance(expected, (int, float)) and not isinstance(expected, bool):
         expected = repr(float(expected))
     try:
@@ -153,6 +166,11 @@ def _check(answer, expected, variables, definitions, domain, indices, tolerance,
         refusal = number_refusal(tree)
         if refusal:
             return Verdict(False, refusal[0].upper() + refusal[1:] + ".", interpreted, warnings, error=refusal)
+    banned = _forbidden(tree, forbid)
+    if banned:
+        shown = {"sigmoid'": "σ′", "tanh'": "tanh′", "relu'": "relu′"}.get(banned, banned)
+        return Verdict(False, f"This step asks you to work it out without using {shown} itself: "
+                       "write it with the functions it is made of.", interpreted, warnings, error=None)
     if unknown:
         # an undeclared symbol cannot be right; say which symbols the exercise does use
         return Verdict(False, "Not quite: " + "; ".join(unknown) + ".", interpreted, warnings)
