@@ -54,16 +54,17 @@ class LessonScreen(Screen[None]):
             yield NetworkView(id="network", classes="visual")
             yield GraphView(id="graph", classes="visual")
             yield SigmoidCurves(id="curves", classes="visual")
-            yield HintLadder(id="hints")
-            yield FeedbackPanel(id="feedback")
+            yield Static("Enter or Ctrl+N: next step.", id="continue-hint")
             with Vertical(id="solution-box"):
                 yield Static("Worked solution (revealed)", id="solution-title")
                 yield Markdown(id="solution")
             yield Static(id="check-result")
         with Vertical(id="answer-dock"):
+            yield HintLadder(id="hints")
             yield Static(id="prompt")
             yield OptionList(id="choices")
             yield AnswerBox(id="answer")
+            yield FeedbackPanel(id="feedback")
         yield Footer()
 
     # --- showing a step ------------------------------------------------------------------------
@@ -123,10 +124,11 @@ class LessonScreen(Screen[None]):
         self.query_one("#solution-box").display = False
         dock = self.query_one("#answer-dock")
         dock.display = ex is not None
+        self.query_one("#continue-hint").display = ex is None
         if problem:
             feedback.show_text(f"This step could not be prepared: {problem}", "-unreadable")
         if ex is not None:
-            self.query_one("#prompt", Static).update(Text(ex.prompt, style="bold"))
+            self.query_one("#prompt", Static).update(Text(ex.prompt.strip(), style="bold"))
             box = self.query_one("#answer", AnswerBox)
             box.set_exercise(ex)
             if progress is not None and progress.solution_revealed(lesson.id, step.id, self.seed):
@@ -208,7 +210,6 @@ class LessonScreen(Screen[None]):
         hints = self.query_one("#hints", HintLadder)
         feedback = self.query_one("#feedback", FeedbackPanel)
         feedback.show_verdict(verdict, offer_solution=not self.solution_shown, next_hint=hints.remaining > 0)
-        self.call_after_refresh(feedback.scroll_visible, animate=False)
         self.refresh_bindings()
 
     # --- actions -------------------------------------------------------------------------------
@@ -235,7 +236,7 @@ class LessonScreen(Screen[None]):
         if self.progress is not None:
             self.progress.record_hint(self.lesson.id, self.step.id, rung)
         hints = self.query_one("#hints", HintLadder)
-        self.call_after_refresh(hints.scroll_visible, animate=False)
+        self.call_after_refresh(hints.scroll_end, animate=False)
         self.refresh_bindings()
 
     def action_solution(self) -> None:

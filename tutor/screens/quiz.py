@@ -99,7 +99,7 @@ class QuizScreen(Screen[None]):
         self.query_one("#quiz-title", Static).update(
             Text.assemble((f"Question {self.current + 1} of {len(self.items)}", "bold"), (f" · from “{item.lesson_title}”", "dim"))
         )
-        self.query_one("#quiz-prompt", Static).update(Text(ex.prompt, style="bold"))
+        self.query_one("#quiz-prompt", Static).update(Text(ex.prompt.strip(), style="bold"))
         choices = self.query_one("#quiz-choices", OptionList)
         choices.clear_options()
         choices.display = ex.kind == "choice"
@@ -111,7 +111,9 @@ class QuizScreen(Screen[None]):
         box.set_exercise(ex)
         box.input.disabled = False
         box.input.focus()
-        self.query_one("#quiz-body").scroll_home(animate=False)
+        body = self.query_one("#quiz-body")
+        body.add_class("-asking")
+        body.scroll_home(animate=False)
 
     def on_answer_box_submitted(self, event: AnswerBox.Submitted) -> None:
         self.answer(event.answer)
@@ -186,7 +188,9 @@ class QuizScreen(Screen[None]):
         review = self.query_one("#quiz-review", Markdown)
         review.update(self._review_text())
         review.display = score < total
-        self.query_one("#quiz-body").focus()
+        body = self.query_one("#quiz-body")
+        body.remove_class("-asking")
+        body.focus()
 
     def _review_text(self) -> str:
         parts = []
