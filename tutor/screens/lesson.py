@@ -209,7 +209,8 @@ class LessonScreen(Screen[None]):
             self.query_one("#answer", AnswerBox).input.value = ""
         hints = self.query_one("#hints", HintLadder)
         feedback = self.query_one("#feedback", FeedbackPanel)
-        feedback.show_verdict(verdict, offer_solution=not self.solution_shown, next_hint=hints.remaining > 0)
+        feedback.show_verdict(verdict, offer_solution=not self.solution_shown, next_hint=hints.remaining > 0,
+                              echo=ex.kind == "choice")
         self.refresh_bindings()
 
     # --- actions -------------------------------------------------------------------------------

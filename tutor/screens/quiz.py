@@ -115,6 +115,11 @@ class QuizScreen(Screen[None]):
         body.add_class("-asking")
         body.scroll_home(animate=False)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("skip", "continue"):
+            return not self.finished
+        return True
+
     def on_answer_box_submitted(self, event: AnswerBox.Submitted) -> None:
         self.answer(event.answer)
 
@@ -146,7 +151,8 @@ class QuizScreen(Screen[None]):
         if self.app.progress is not None:
             self.app.progress.record_quiz_answer(item.key, verdict.correct)
         last = self.current + 1 == len(self.items)
-        feedback.show_verdict(verdict, then="Enter: see your score." if last else "Enter: next question.")
+        feedback.show_verdict(verdict, then="Enter: see your score." if last else "Enter: next question.",
+                              echo=item.exercise.kind == "choice")
         self.call_after_refresh(feedback.scroll_visible, animate=False)
 
     def action_continue(self) -> None:

@@ -15,10 +15,11 @@ class FeedbackPanel(Static):
         self.display = False
 
     def show_verdict(self, verdict, *, offer_solution: bool = False, next_hint: bool = False,
-                     then: str | None = None) -> None:
+                     then: str | None = None, echo: bool = True) -> None:
         """Say what the answer was judged; after a wrong one, offer (never show) the solution.
 
-        `then` replaces the closing line that says what to do next.
+        `then` replaces the closing line that says what to do next; `echo` repeats how the answer was
+        read (not needed while the answer box still shows it with its preview).
         """
         text = Text()
         if verdict.error:
@@ -34,7 +35,7 @@ class FeedbackPanel(Static):
             self.set_classes("-wrong")
             text.append("✗ Not yet. ", style="bold")
             text.append(verdict.feedback)
-        if verdict.interpreted and not verdict.correct and not verdict.error:
+        if echo and verdict.interpreted and not verdict.correct and not verdict.error:
             text.append("\nYou answered: ", style="dim")
             text.append(verdict.interpreted)
         for warning in verdict.warnings:
