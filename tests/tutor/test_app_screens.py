@@ -99,3 +99,28 @@ async def test_theme_toggles_between_dark_and_light(tmp_path):
         assert app.theme != before and app.theme in ("textual-dark", "textual-light")
         await pilot.press("ctrl+t")
         assert app.theme == before
+
+
+async def test_palette_reset_asks_first_then_forgets(tmp_path):
+    app = make_app(data_dir=tmp_path, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        lesson = app.curriculum.lessons[0]
+        app.progress.set_position(lesson.id, lesson.steps[-1].id)
+        ids = [s.id for s in lesson.exercise_steps]
+        assert app.progress.status(lesson.id, ids) == "in progress"
+        for answer in ("n", "y"):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*list("Reset all progress"))
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "ConfirmReset"
+            await pilot.press(answer)
+            await pilot.pause()
+            expected = "in progress" if answer == "n" else "not started"
+            assert app.progress.status(lesson.id, ids) == expected
+        assert isinstance(app.screen, HomeScreen)
+        assert "not started" in str(app.screen.query_one("#lessons").get_option_at_index(0).prompt)

@@ -21,7 +21,7 @@ KEYS = """\
 | lesson | **Enter** | check your answer (after a right answer: next step) |
 | lesson | **Ctrl+G** | a hint: one rung at a time, from a nudge to nearly the answer |
 | lesson | **Ctrl+S** | the worked solution (asks once if you have not tried yet) |
-| lesson | **Ctrl+R** | another one like this: new numbers |
+| lesson | **Ctrl+R** | another one like this: the same question with new numbers |
 | lesson | **Ctrl+N** / **Ctrl+B** | next / previous step (**n** / **b** when not typing) |
 | lesson | **Ctrl+F** | on the gradient-check step: check your own gradients by finite differences |
 | lesson, quiz | **Escape** | back to the home screen |
@@ -49,7 +49,7 @@ class HelpScreen(Screen[None]):
             with TabPane("Notation", id="help-legend"):
                 with VerticalScroll():
                     yield Markdown(pages.get("legend", "The notation legend is not available."))
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Help"

@@ -64,7 +64,7 @@ class HomeScreen(Screen[None]):
             )
             yield OptionList(id="lessons")
             yield Static("Loading lessons…", id="home-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.app.curriculum is not None:
@@ -96,7 +96,7 @@ class HomeScreen(Screen[None]):
         if not curriculum.lessons:
             status.update("No lessons are available yet.")
         elif last is not None and last in curriculum.ids:
-            status.update(f"c continues “{curriculum.lesson(last).title}” where you left it.   q: quiz   F1: help")
+            status.update(f"c: continue “{curriculum.lesson(last).title}”   F1: help")
         else:
             status.update("c starts the first lesson.   q: quiz over every lesson   F1: help")
 

@@ -25,7 +25,7 @@ class LessonScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+g", "hint", "Hint"),
         Binding("ctrl+s", "solution", "Solution"),
-        Binding("ctrl+r", "another", "New numbers"),
+        Binding("ctrl+r", "another", "Another"),
         Binding("ctrl+f", "gradcheck", "Check gradients"),
         Binding("ctrl+b", "back", "Back"),
         Binding("ctrl+n", "next", "Next"),
@@ -65,7 +65,7 @@ class LessonScreen(Screen[None]):
             yield OptionList(id="choices")
             yield AnswerBox(id="answer")
             yield FeedbackPanel(id="feedback")
-        yield Footer()
+        yield Footer(compact=True)
 
     # --- showing a step ------------------------------------------------------------------------
 

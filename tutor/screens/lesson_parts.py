@@ -59,6 +59,17 @@ def picture_known(known: dict[str, bool], network, asked: str | None = None) -> 
     deltas = every or known.get("__deltas__", False)
     out = {k: v for k, v in known.items() if not k.startswith("__")}
     labels = {layer: [unit_label(sizes, layer, j) for j in range(sizes[layer])] for layer in range(1, len(sizes))}
+    # The forward pass runs upward: while a unit's net or a is still to be worked out, its other
+    # forward value and every unit above it stay blank too.
+    pending = [layer for layer, names in labels.items()
+               if any(out.get(f"{q}_{n}") is False for n in names for q in ("net", "a"))]
+    if pending:
+        for layer, names in labels.items():
+            if layer >= min(pending):
+                for name in names:
+                    for q in ("net", "a"):
+                        if layer > min(pending) or out.get(f"net_{name}") is False or out.get(f"a_{name}") is False:
+                            out.setdefault(f"{q}_{name}", False)
     given = {layer for layer, names in labels.items() if any(out.get(f"delta_{n}") for n in names)}
     asked_now = {layer for layer, names in labels.items() if asked in {f"delta_{n}" for n in names}}
     for layer, names in labels.items():

@@ -55,7 +55,7 @@ class QuizScreen(Screen[None]):
             yield Markdown(id="quiz-review")
         with Vertical(id="quiz-dock"):
             yield AnswerBox(id="quiz-answer")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Quiz"
@@ -76,7 +76,10 @@ class QuizScreen(Screen[None]):
 
         progress, app = self.app.progress, self.app
         specs = {f"{lesson.id}/{q.id}": (lesson, q) for lesson in self.lessons for q in lesson.quiz}
-        keys = progress.due_order(specs) if progress is not None else list(specs)
+        # Lessons take turns, so items that are equally due come mixed rather than lesson by lesson.
+        rounds = max((len(lesson.quiz) for lesson in self.lessons), default=0)
+        mixed = [f"{lesson.id}/{lesson.quiz[r].id}" for r in range(rounds) for lesson in self.lessons if r < len(lesson.quiz)]
+        keys = progress.due_order(mixed) if progress is not None else mixed
         items = []
         for key in keys:
             lesson, spec = specs[key]
