@@ -245,3 +245,20 @@ async def test_gradcheck_uses_the_learners_own_gradients(tmp_path):
             rel = float(line.split()[-1])
             # 4 significant figures: agreement to about 1e-3, computed here by the test's own difference
             assert math.isfinite(rel) and rel < 2e-3
+
+
+async def test_next_after_the_last_step_returns_home_with_the_lesson_marked(tmp_path):
+    curriculum, _ = catalog.load()
+    lesson = curriculum.lessons[0]
+    app = make_app(data_dir=tmp_path, seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        app.progress.set_position(lesson.id, lesson.steps[-1].id)
+        await pilot.press("c")
+        screen = app.screen
+        assert isinstance(screen, LessonScreen) and screen.index == len(lesson.steps) - 1
+        await pilot.press("ctrl+n")
+        assert isinstance(app.screen, HomeScreen)
+        row = str(app.screen.query_one("#lessons").get_option_at_index(0).prompt)
+        assert "in progress" in row

@@ -70,21 +70,28 @@ def graph_picture(output) -> Text:
     """
     from engine.answers import format_number
 
-    order = [n for n in output.topological_order() if _named(n)]
+    named = [n for n in output.topological_order() if _named(n)]
+    depth: dict[int, int] = {}
+    for node in named:  # topological order: every input's depth is known before its users'
+        depth[id(node)] = 1 + max((depth.get(id(c), 0) for c in _inputs(node)), default=-1)
+    kind = {id(n): (0 if n.children else 1) for n in named}
+    # inputs first (given numbers before weights' users), then layer by layer, names in order
+    order = sorted(named, key=lambda n: (depth[id(n)], kind[id(n)], n.label))
     users: dict[int, list[str]] = {}
     for node in order:
         for child in _inputs(node):
             users.setdefault(id(child), []).append(node.label)
     width = max((len(n.label) for n in order), default=1)
+    formulas = {id(n): ("given" if not n.children else _expr(n)) for n in order}
+    fwidth = min(48, max((len(f) for f in formulas.values()), default=1))
     text = Text()
     for i, node in enumerate(order):
         if i:
             text.append("\n")
         text.append(f"{node.label:>{width}}", style="bold")
-        formula = "given" if not node.children else _expr(node)
-        text.append(f" = {formula}")
-        text.append(f"   = {format_number(node.data)}", style="dim")
-        fed = users.get(id(node), [])
+        text.append(f" = {formulas[id(node)]:<{fwidth}}")
+        text.append(f"  = {format_number(node.data)}", style="dim")
+        fed = sorted(users.get(id(node), []))
         if len(fed) > 1:
             text.append(f"\n{'':>{width}}   ⑂ feeds {', '.join(fed)}: its gradient adds {len(fed)} paths", style=FAN)
     return text
