@@ -50,10 +50,11 @@ class LessonScreen(Screen[None]):
         yield Header()
         yield Static(id="step-title")
         with VerticalScroll(id="lesson-body"):
-            yield Markdown(id="prose")
+            # the picture first: it is what the prose talks about, and it should be on screen at once
             yield NetworkView(id="network", classes="visual")
             yield GraphView(id="graph", classes="visual")
             yield SigmoidCurves(id="curves", classes="visual")
+            yield Markdown(id="prose")
             yield Static("Enter or Ctrl+N: next step.", id="continue-hint")
             with Vertical(id="solution-box"):
                 yield Static("Worked solution (revealed)", id="solution-title")

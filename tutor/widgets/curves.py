@@ -52,7 +52,6 @@ def curves_picture(width: int = 60, height: int = 12) -> Text:
     picture.append("━ σ(x)", style=SIGMA)
     picture.append("   ")
     picture.append("━ σ′(x) = σ(x)(1 − σ(x))", style=PRIME)
-    picture.append("   its peak is ¼, at x = 0", style="dim")
     return picture
 
 
