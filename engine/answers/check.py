@@ -149,7 +149,7 @@ def _check(answer, expected, variables, definitions, domain, indices, tolerance,
             except (AnswerSyntaxError, AttributeError):
                 log.warning("unreadable catalogued mistake skipped: %r", m)
                 continue  # a broken catalogue entry must not stop grading
-            ex.add_known(tree)
+            ex.add_known(tree, shown=False)
             catalogue_trees.append((m, tree))
         reference = Reference(ref_tree, ex.scope)
     except (AnswerSyntaxError, ValueError) as err:
@@ -160,7 +160,7 @@ def _check(answer, expected, variables, definitions, domain, indices, tolerance,
     except AnswerSyntaxError as err:
         return Verdict(False, f"I could not read that: {err.message}.", "", error=err.message)
     interpreted = render(tree)
-    unknown = symbol_warnings(tree, ex.known)
+    unknown = symbol_warnings(tree, ex.known, ex.shown)
     warnings = unknown + reading_warnings(tree, ex.known)
     if kind == "number":
         refusal = number_refusal(tree)

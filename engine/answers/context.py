@@ -48,18 +48,37 @@ class ExerciseNames:
         self.known: set[str] = set(base)
         for tree in self.definitions.values():
             self.known |= symbols_of(tree)
+        # the names suggestions may mention: not those that only a catalogued mistake uses
+        self.shown: set[str] = set(self.known)
         self.scope = Scope(self.definitions, self.indices)
+        self._add_members(self.known)
 
-    def add_known(self, tree: Node) -> None:
-        self.known |= symbols_of(tree)
+    def add_known(self, tree: Node, *, shown: bool = True) -> None:
+        names = symbols_of(tree)
+        self.known |= names
+        if shown:
+            self.shown |= names
+        self._add_members(names)
+
+    def _add_members(self, names: Iterable[str]) -> None:
+        # a learner may write one term of Σ_k out by hand: w_j1·δ_1 is the k = 1 term of w_jk·δ_k
+        for name in list(names):
+            if name not in self.definitions:
+                self.known.update(self.scope.add_members(name))
 
 
-def symbol_warnings(tree: Node, known: set[str]) -> tuple[str, ...]:
-    """Warnings for symbols an exercise does not use, each with the most useful suggestion."""
+def symbol_warnings(tree: Node, known: set[str], shown: set[str] | None = None) -> tuple[str, ...]:
+    """Warnings for symbols an exercise does not use, each with the most useful suggestion.
+
+    `shown` limits the names a suggestion may mention (default: all of `known`), so that a name
+    only a catalogued mistake uses is never offered as a hint.
+    """
     if not known:
         return ()
+    unknown = symbols_of(tree) - known
+    known = set(shown) if shown is not None else known
     out, unmatched = [], []
-    for name in sorted(symbols_of(tree) - known):
+    for name in sorted(unknown):
         base = name.partition("_")[0]
         same_base = sorted(k for k in known if k.partition("_")[0] == base)
         folded = [k for k in sorted(known) if k.lower() == name.lower()]

@@ -29,12 +29,30 @@ class Scope:
     definitions: Mapping[str, Node] = field(default_factory=dict)
     indices: Mapping[str, int] = field(default_factory=dict)
 
+    #: written-out members of one-index families: w_j1 -> ("w_jk", "k", 0), delta_2 -> ("delta_k", "k", 1)
+    members: dict[str, tuple[str, str, int]] = field(default_factory=dict)
+
     def family_indices(self, name: str) -> tuple[str, ...]:
         """The declared indices whose letter appears in the subscript of `name`, sorted."""
         _, _, sub = name.partition("_")
         if not sub:
             return ()
         return tuple(sorted(i for i in self.indices if i in sub))
+
+    def add_members(self, name: str) -> list[str]:
+        """Register the written-out members of family `name` (k = 1, 2, … in the learner's counting)."""
+        letters = self.family_indices(name)
+        base, _, sub = name.partition("_")
+        if len(letters) != 1 or sub.count(letters[0]) != 1:
+            return []
+        (letter,) = letters
+        added = []
+        for pos in range(self.indices[letter]):
+            member = f"{base}_{sub.replace(letter, str(pos + 1))}"
+            if member not in self.members:
+                self.members[member] = (name, letter, pos)
+                added.append(member)
+        return added
 
 
 @dataclass
@@ -200,6 +218,11 @@ class _Compiler:
                 return self.build(defs[name])
             finally:
                 self.expanding.pop()
+        if name in self.scope.members:
+            # one term of a sum written out: the family's value at that position
+            family, letter, pos = self.scope.members[name]
+            self.families[family] = (letter,)
+            return (lambda env, cur: env[(family, (pos,))]), 1
         letters = self.scope.family_indices(name)
         if not letters:
             self.scalars.add(name)
