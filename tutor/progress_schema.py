@@ -86,7 +86,10 @@ def _check(conn: sqlite3.Connection) -> None:
     """Raise CorruptDatabase unless the file is a sound database holding our schema (or nothing yet)."""
     try:
         rows = conn.execute("PRAGMA integrity_check").fetchall()
-    except sqlite3.OperationalError:
+    except sqlite3.OperationalError as exc:
+        if "unsupported file format" in str(exc):
+            # a damaged header field: SQLite reports it as an operational error, but it is the file's contents
+            raise CorruptDatabase(str(exc)) from None
         raise  # locked, busy, unable to open: a problem of access, not of the file's contents
     except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
         raise CorruptDatabase(str(exc)) from None

@@ -137,9 +137,6 @@ def test_randomly_damaged_file_either_opens_sound_or_is_moved_aside(tmp_path, se
         assert p.attempts("two")[0].answer == "still works"
 
 
-@pytest.mark.xfail(strict=True, reason="known store bug: SQLite's 'unsupported file format' (a damaged "
-                   "schema-format field in the header) is taken for an unopenable file, not a corrupt one, so "
-                   "the file is never moved aside and no later start saves progress")
 def test_a_damaged_header_field_is_moved_aside_not_left_unsaved_forever(tmp_path):
     data = bytearray(_filled(tmp_path, n=5))
     data[44:48] = b"\xff\xff\xff\xff"  # the header's schema format number (valid: 1 to 4)
