@@ -30,8 +30,12 @@ class LessonScreen(Screen[None]):
         Binding("ctrl+b", "back", "Back"),
         Binding("ctrl+n", "next", "Next"),
         Binding("escape", "home", "Home"),
-        Binding("n,enter,right", "next", "Next", show=False),
-        Binding("b,left", "back", "Back", show=False),
+        Binding("n,enter", "next", "Next", show=False),
+        Binding("b", "back", "Back", show=False),
+        Binding("up", "scroll(-1)", "Scroll up", show=False),
+        Binding("down", "scroll(1)", "Scroll down", show=False),
+        Binding("pageup", "scroll(-10)", "Page up", show=False),
+        Binding("pagedown", "scroll(10)", "Page down", show=False),
     ]
 
     def __init__(self, lesson) -> None:
@@ -290,6 +294,11 @@ class LessonScreen(Screen[None]):
 
     def action_home(self) -> None:
         self.app.pop_screen()
+
+    def action_scroll(self, lines: int) -> None:
+        """Scroll the prose while the answer box keeps the focus."""
+        body = self.query_one("#lesson-body")
+        body.scroll_to(y=body.scroll_y + lines, animate=False)
 
     def _finish(self) -> None:
         lesson, progress = self.lesson, self.progress

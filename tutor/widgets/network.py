@@ -27,8 +27,12 @@ def network_picture(network, x, t, known: Mapping[str, bool] | None = None, fan_
     `known` maps a quantity (net_h1, a_h1, delta_o1) to whether it is shown; absent quantities are
     shown, except δ's, which stay hidden unless listed as shown. `asked` is the quantity the current
     question is about (drawn as a highlighted “?”); `fan_from` is a unit (h1) whose outgoing
-    connections are lit, because its δ sums over every unit it feeds.
+    connections are lit, because its δ sums over every unit it feeds. When the question is a weight's
+    gradient (asked = "gw_h2o1"), that one connection is lit. The weights are listed underneath.
     """
+    import re
+
+    from engine.network import weight_symbol
     from engine.network import unit_label
 
     known = dict(known or {})
@@ -68,7 +72,8 @@ def network_picture(network, x, t, known: Mapping[str, bool] | None = None, fan_
             for k in range(sizes[layer + 1]):
                 x0, y0, h0 = boxes[(layer, j)]
                 x1, y1, h1 = boxes[(layer + 1, k)]
-                lit = fan_from is not None and unit_label(sizes, layer, j) == fan_from
+                lit = (fan_from is not None and unit_label(sizes, layer, j) == fan_from) or (
+                    asked is not None and asked == "g" + weight_symbol(sizes, layer, k, j))
                 canvas.line(x0 + BOX_W, y0 + h0 // 2, x1 - 1, y1 + h1 // 2, LIT if lit else EDGE)
     for (layer, j), (bx, by, bh) in boxes.items():
         label = unit_label(sizes, layer, j)
@@ -86,6 +91,12 @@ def network_picture(network, x, t, known: Mapping[str, bool] | None = None, fan_
     picture.append(f"\nE = {_fmt(grads.E)}" if known.get("E", True) else "\nE = ?", style="dim")
     if fan_from:
         picture.append(f"   lit: every path out of {fan_from}; its δ sums over them", style=LIT)
+    elif asked and (m := re.fullmatch(r"gw_([a-z]\d+)([a-z]\d+)", asked)):
+        picture.append(f"   lit: the connection {m.group(1)} → {m.group(2)}", style=LIT)
+    for l, W in enumerate(network.weights):
+        picture.append("\n")
+        names = [(weight_symbol(sizes, l, k, j), W[k, j]) for k in range(W.shape[0]) for j in range(W.shape[1])]
+        picture.append("  ".join(f"{name} {value:.4g}" for name, value in names), style="dim")
     return picture
 
 
