@@ -124,3 +124,17 @@ async def test_palette_reset_asks_first_then_forgets(tmp_path):
             assert app.progress.status(lesson.id, ids) == expected
         assert isinstance(app.screen, HomeScreen)
         assert "not started" in str(app.screen.query_one("#lessons").get_option_at_index(0).prompt)
+
+
+async def test_an_unwritable_data_folder_runs_and_says_progress_is_not_saved(tmp_path):
+    blocked = tmp_path / "a-file-not-a-folder"
+    blocked.write_text("")
+    app = make_app(data_dir=blocked, seed=1)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(pilot)
+        toasts = " ".join(str(t.render()) for t in app.screen.query("Toast"))
+        assert "not be saved" in toasts
+        await pilot.press("enter")
+        assert "not being saved" in str(app.screen.query_one("#home-status").render())
+        await pilot.press("c")
+        assert isinstance(app.screen, LessonScreen)

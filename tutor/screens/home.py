@@ -99,6 +99,8 @@ class HomeScreen(Screen[None]):
             status.update(f"c: continue “{curriculum.lesson(last).title}”   F1: help")
         else:
             status.update("c starts the first lesson.   q: quiz over every lesson   F1: help")
+        if progress is not None and not progress.saving:
+            status.update(Text.assemble(("⚠ Progress is not being saved this time. ", "bold"), str(status.render())))
 
     def _row(self, lesson) -> Text:
         progress = self.app.progress
