@@ -51,10 +51,10 @@ class QuizScreen(Screen[None]):
         with VerticalScroll(id="quiz-body"):
             yield Static(id="quiz-prompt")
             yield OptionList(id="quiz-choices")
-            yield FeedbackPanel(id="quiz-feedback")
             yield Markdown(id="quiz-review")
         with Vertical(id="quiz-dock"):
             yield AnswerBox(id="quiz-answer")
+            yield FeedbackPanel(id="quiz-feedback")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -156,7 +156,6 @@ class QuizScreen(Screen[None]):
         last = self.current + 1 == len(self.items)
         feedback.show_verdict(verdict, then="Enter: see your score." if last else "Enter: next question.",
                               echo=item.exercise.kind == "choice")
-        self.call_after_refresh(feedback.scroll_visible, animate=False)
 
     def action_continue(self) -> None:
         if self.finished or self.item.verdict is None:
