@@ -207,10 +207,12 @@ class QuizScreen(Screen[None]):
             if v is None or v.correct:
                 continue
             ex = item.exercise
-            answered = v.interpreted or item.answer.strip() or "(skipped)"
+            if item.answer.strip():
+                said = f"**You answered:** {_md_escape(v.interpreted or item.answer.strip())}\n\n{_md_escape(v.feedback)}"
+            else:
+                said = "**You skipped this one.**"
             parts.append(
-                f"### Question {n}\n\n{_md_escape(ex.prompt)}\n\n**You answered:** {_md_escape(answered)}"
-                f"\n\n{_md_escape(v.feedback)}\n\n**Worked solution:**\n\n{ex.solution}\n"
+                f"### Question {n}\n\n{_md_escape(ex.prompt)}\n\n{said}\n\n**Worked solution:**\n\n{ex.solution}\n"
             )
         return "\n---\n\n".join(parts)
 
