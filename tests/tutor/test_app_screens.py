@@ -138,3 +138,13 @@ async def test_an_unwritable_data_folder_runs_and_says_progress_is_not_saved(tmp
         assert "not being saved" in str(app.screen.query_one("#home-status").render())
         await pilot.press("c")
         assert isinstance(app.screen, LessonScreen)
+
+
+def test_importing_the_app_leaves_the_lessons_and_maths_for_later():
+    import subprocess
+    import sys
+
+    code = ("import sys, tutor.app; "
+            "print(sorted(m for m in ('numpy', 'sympy', 'lessons', 'engine') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from engine.exercises import fill
 from tutor.screens import lesson_parts
 from tutor.widgets.answer import AnswerBox
 from tutor.widgets.curves import SigmoidCurves
@@ -105,7 +106,8 @@ class LessonScreen(Screen[None]):
                 self.seed = self.app.fresh_seed(lesson.id, step.seed_key)
         try:
             draw = lesson.draw(step.id, self.seed) if self.seed is not None else None
-            prose = lesson.text(step.id, self.seed) if self.seed is not None else step.text
+            # the same filling as Lesson.text, without drawing the numbers a second time
+            prose = fill(step.text, draw.values) if (draw is not None and step.scenario) else step.text
         except Exception as exc:  # a half-written lesson must not take the app down
             draw, prose, problem = None, step.text, str(exc)
         if step.exercise is not None:
