@@ -46,6 +46,7 @@ class LessonScreen(Screen[None]):
         self.seed: int | None = None
         self.exercise = None
         self.wrong = 0
+        self.verdict = None
         self.solved_now = False
         self.last_right = ""
         self.solution_shown = False
@@ -96,7 +97,7 @@ class LessonScreen(Screen[None]):
         progress = self.progress
         if progress is not None:
             progress.set_position(lesson.id, step.id)
-        self.wrong, self.solved_now, self.last_right = 0, False, ""
+        self.wrong, self.solved_now, self.last_right, self.verdict = 0, False, "", None
         self.solution_shown = self.solution_armed = False
         self.seed, self.exercise, problem = None, None, None
         if step.exercise is not None or step.scenario is not None:
@@ -214,11 +215,18 @@ class LessonScreen(Screen[None]):
             self.wrong += 1
         if ex.kind == "choice":  # the next letter typed is a fresh pick, not appended to this one
             self.query_one("#answer", AnswerBox).input.value = ""
-        hints = self.query_one("#hints", HintLadder)
-        feedback = self.query_one("#feedback", FeedbackPanel)
-        feedback.show_verdict(verdict, offer_solution=not self.solution_shown, next_hint=hints.remaining > 0,
-                              echo=ex.kind == "choice")
+        self.verdict = verdict
+        self._say(verdict)
         self.refresh_bindings()
+
+    def _say(self, verdict) -> None:
+        """Show a verdict, offering only the help that is still left (another hint, the solution)."""
+        self.query_one("#feedback", FeedbackPanel).show_verdict(
+            verdict,
+            offer_solution=not self.solution_shown,
+            next_hint=self.query_one("#hints", HintLadder).remaining > 0,
+            echo=self.exercise is not None and self.exercise.kind == "choice",
+        )
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -245,6 +253,8 @@ class LessonScreen(Screen[None]):
             self.progress.record_hint(self.lesson.id, self.step.id, rung)
         hints = self.query_one("#hints", HintLadder)
         self.call_after_refresh(hints.scroll_end, animate=False)
+        if self.verdict is not None and not self.verdict.correct and not self.verdict.error:
+            self._say(self.verdict)
         self.refresh_bindings()
 
     def action_solution(self) -> None:
@@ -272,6 +282,8 @@ class LessonScreen(Screen[None]):
         )
         box.display = True
         self.call_after_refresh(box.scroll_visible, animate=False)
+        if self.verdict is not None and not self.verdict.correct and not self.verdict.error:
+            self._say(self.verdict)
 
     def action_another(self) -> None:
         if self.seed is None or self.step.scenario is None:
