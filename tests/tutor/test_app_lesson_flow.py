@@ -262,3 +262,55 @@ async def test_next_after_the_last_step_returns_home_with_the_lesson_marked(tmp_
         assert isinstance(app.screen, HomeScreen)
         row = str(app.screen.query_one("#lessons").get_option_at_index(0).prompt)
         assert "in progress" in row
+
+
+async def test_choice_by_typed_letter_and_by_click(tmp_path):
+    curriculum, _ = catalog.load()
+    found = [(l, i) for l in curriculum.lessons for i, s in enumerate(l.steps)
+             if s.exercise is not None and s.exercise.kind == "choice" and any(c.mistake for c in s.exercise.choices)]
+    if not found:
+        pytest.skip("no choice exercise with a named wrong option yet")
+    lesson, index = found[0]
+    app = make_app(data_dir=tmp_path, seed=1, start=("lesson", lesson.id))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        for _ in range(index):
+            await pilot.press("ctrl+n")
+        ex = screen.exercise
+        wrong = next(c for c in ex.choices if c.mistake)
+        await pilot.press(wrong.key, "enter")
+        said = " ".join(rendered(screen.query_one("#feedback")).split())
+        assert "Not yet" in said
+        assert " ".join(fill(ex.spec.mistake(wrong.mistake).feedback, ex.values).split())[:40] in said
+        right = next(i for i, c in enumerate(ex.choices) if c.correct)
+        options = screen.query_one("#choices")
+        await pilot.click(options, offset=(4, right))
+        await pilot.pause()
+        assert "Right" in rendered(screen.query_one("#feedback"))
+
+
+async def test_every_step_of_every_lesson_shows_at_80x24(tmp_path):
+    app = make_app(data_dir=tmp_path, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        for lesson in app.curriculum.lessons:
+            app.open_lesson(lesson.id)
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, LessonScreen)
+            for index, step in enumerate(lesson.steps):
+                assert screen.index == index
+                feedback = rendered(screen.query_one("#feedback"))
+                assert "could not be prepared" not in feedback, f"{lesson.id}/{step.id}: {feedback}"
+                if step.exercise is not None:
+                    assert screen.exercise is not None and screen.query_one("#answer-input").has_focus
+                    assert screen.exercise.prompt.strip()[:30] in rendered(screen.query_one("#prompt"))
+                if step.visual == "network":
+                    assert screen.query_one("#network").display, f"{lesson.id}/{step.id}: no network drawn"
+                if step.visual == "graph":
+                    assert screen.query_one("#graph").display, f"{lesson.id}/{step.id}: no graph drawn"
+                if index + 1 < len(lesson.steps):
+                    await pilot.press("ctrl+n")
+            await pilot.press("escape")
