@@ -10,7 +10,7 @@ from engine.network import Network
 from tutor import catalog
 from tutor.screens import lesson_parts
 from tutor.widgets.curves import PRIME, SIGMA, curves_picture
-from tutor.widgets.graph import graph_picture
+from tutor.widgets.graph import graph_drawing, graph_picture
 from tutor.widgets.network import network_picture
 
 
@@ -97,3 +97,19 @@ def test_sigmoid_prime_never_rises_above_a_quarter():
             sigma_rows.add(row)
     assert prime_rows and min(prime_rows) >= quarter - 1  # the peak touches the ¼ line, never the ½ line
     assert min(sigma_rows) == 0  # σ climbs to the top row
+
+
+def test_graph_drawing_puts_inputs_left_of_their_users():
+    t = Value(0.5, label="t")
+    x1 = t * 2
+    x1.label = "x_1"
+    x2 = t + 1
+    x2.label = "x_2"
+    F = x1 * x2
+    F.label = "F"
+    lines = graph_drawing(F).plain.splitlines()
+
+    def column(name):
+        return next(l.index(name + " ") for l in lines if name + " " in l)
+
+    assert column("t") < column("x_1") == column("x_2") < column("F")

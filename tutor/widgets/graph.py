@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from tutor.widgets.canvas import Canvas
+
 FAN = "bold #d75fd7"
 
 
@@ -97,11 +99,85 @@ def graph_picture(output) -> Text:
     return text
 
 
+MAX_WIDTH = 76
+GAP = 6
+
+
+def _layers(output) -> tuple[list, dict[int, int], dict[int, list]]:
+    """Named nodes, each one's depth (inputs 0), and each one's named users."""
+    named = [n for n in output.topological_order() if _named(n)]
+    depth: dict[int, int] = {}
+    users: dict[int, list] = {}
+    for node in named:  # topological order: inputs come before their users
+        ins = _inputs(node)
+        depth[id(node)] = 1 + max((depth.get(id(c), 0) for c in ins), default=-1)
+        for child in ins:
+            users.setdefault(id(child), []).append(node)
+    return named, depth, users
+
+
+def graph_drawing(output) -> Text | None:
+    """The graph drawn in columns, inputs on the left and the output on the right, with a line from each
+    node to every node that uses it; lines out of a node with several users are lit. None when too wide."""
+    from engine.answers import format_number
+
+    named, depth, users = _layers(output)
+    if not named:
+        return None
+    columns: list[list] = [[] for _ in range(max(depth.values()) + 1)]
+    for node in sorted(named, key=lambda n: n.label):
+        columns[depth[id(node)]].append(node)
+    label = {id(n): f"{n.label} {format_number(n.data)}" for n in named}
+    widths = [max(len(label[id(n)]) for n in col) for col in columns]
+    spare = MAX_WIDTH - sum(widths)
+    gap = min(14, spare // max(1, len(columns) - 1))
+    if gap < GAP:
+        return None
+    total = sum(widths) + gap * (len(columns) - 1)
+    # order each column by where its inputs sit, then the inputs by where their users sit: fewer crossings
+    row: dict[int, float] = {}
+    for _ in range(2):
+        for c, col in enumerate(columns):
+            def key(n, c=c):
+                near = _inputs(n) if c else users.get(id(n), [])
+                places = [row[id(m)] for m in near if id(m) in row]
+                return (sum(places) / len(places) if places else 0.0, n.label)
+            col.sort(key=key)
+            height = 2 * max(len(k) for k in columns) - 1
+            offset = (height - (2 * len(col) - 1)) // 2
+            for i, n in enumerate(col):
+                row[id(n)] = offset + 2 * i
+    height = 2 * max(len(k) for k in columns) - 1
+    canvas = Canvas(total, height)
+    x_at = []
+    x = 0
+    for w in widths:
+        x_at.append(x)
+        x += w + gap
+    pos = {}
+    for c, col in enumerate(columns):
+        for n in col:
+            pos[id(n)] = (x_at[c], int(row[id(n)]), len(label[id(n)]))
+    for n in named:
+        fan = len(users.get(id(n), [])) > 1
+        x0, y0, w0 = pos[id(n)]
+        for user in users.get(id(n), []):
+            x1, y1, _ = pos[id(user)]
+            canvas.line(x0 + w0 + 1, y0, x1 - 2, y1, FAN if fan else "dim")
+    for n in named:
+        x0, y0, _ = pos[id(n)]
+        canvas.put(x0, y0, n.label, FAN if len(users.get(id(n), [])) > 1 else "bold")
+        canvas.put(x0 + len(n.label) + 1, y0, format_number(n.data), "dim")
+    return canvas.text()
+
+
 class GraphView(Static):
     """A Static showing `graph_picture` for a step's graph."""
 
     def show(self, output) -> None:
         try:
-            self.update(graph_picture(output))
+            drawing = graph_drawing(output)
+            listing = graph_picture(output)
+            self.update(Text.assemble(drawing, "\n\n", listing) if drawing is not None else listing)
         except Exception as exc:  # a malformed context must not take the lesson down
             self.update(Text(f"(the graph could not be drawn: {exc})", style="dim"))
