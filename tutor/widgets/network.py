@@ -94,9 +94,14 @@ def network_picture(network, x, t, known: Mapping[str, bool] | None = None, fan_
     elif asked and (m := re.fullmatch(r"gw_([a-z]\d+)([a-z]\d+)", asked)):
         picture.append(f"   lit: the connection {m.group(1)} → {m.group(2)}", style=LIT)
     for l, W in enumerate(network.weights):
-        picture.append("\n")
-        names = [(weight_symbol(sizes, l, k, j), W[k, j]) for k in range(W.shape[0]) for j in range(W.shape[1])]
-        picture.append("  ".join(f"{name} {value:.4g}" for name, value in names), style="dim")
+        items = [f"{weight_symbol(sizes, l, k, j)} {W[k, j]:.4g}" for k in range(W.shape[0]) for j in range(W.shape[1])]
+        line = ""
+        for item in items:  # as many weights to a line as fit, so nothing is cut at 80 columns
+            if line and len(line) + 2 + len(item) > MAX_W:
+                picture.append("\n" + line, style="dim")
+                line = ""
+            line = f"{line}  {item}" if line else item
+        picture.append("\n" + line, style="dim")
     return picture
 
 
