@@ -88,9 +88,6 @@ async def test_every_exercise_fits_and_answers_at_80x24(tmp_path):
     assert answered == {"expression", "number", "choice"}
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="known app defect: at 80 columns the network picture is wider than the "
-                   "lesson body, which cuts it instead of scrolling (matrix-form: 119 columns, so the weights line "
-                   "loses w_h2o3 and w_h3o3; softmax: 79 columns in 78)")
 async def test_no_picture_is_wider_than_80_columns(tmp_path):
     app = make_app(data_dir=tmp_path, seed=11)
     too_wide = []
