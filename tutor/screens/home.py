@@ -90,9 +90,11 @@ class HomeScreen(Screen[None]):
         options.clear_options()
         for lesson in curriculum.lessons:
             options.add_option(Option(self._row(lesson), id=lesson.id))
+        last = progress.last_lesson() if progress else None
+        if highlighted is None and last in curriculum.ids:
+            highlighted = curriculum.ids.index(last)  # the lesson the learner was in
         if curriculum.lessons:
             options.highlighted = min(highlighted or 0, len(curriculum.lessons) - 1)
-        last = progress.last_lesson() if progress else None
         if not curriculum.lessons:
             status.update("No lessons are available yet.")
         elif last is not None and last in curriculum.ids:
