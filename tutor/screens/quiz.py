@@ -23,8 +23,10 @@ class QuizItem:
     """One question of this quiz and what happened to it."""
 
     key: str
+    lesson_id: str
     lesson_title: str
-    exercise: object
+    spec: object
+    exercise: object = None  # drawn when the question is shown, so the quiz opens at once
     answer: str = ""
     verdict: object = None
 
@@ -42,6 +44,7 @@ class QuizScreen(Screen[None]):
         super().__init__()
         self.lessons = list(lessons)
         self.items: list[QuizItem] = []
+        self._spare: list[QuizItem] = []
         self.current = 0
         self.finished = False
 
@@ -72,31 +75,43 @@ class QuizScreen(Screen[None]):
         self.show_item()
 
     def _draw_items(self) -> list[QuizItem]:
-        from engine.exercises import realize
-
-        progress, app = self.app.progress, self.app
+        """The questions, most due first; their numbers are drawn one at a time as they are shown."""
+        progress = self.app.progress
         specs = {f"{lesson.id}/{q.id}": (lesson, q) for lesson in self.lessons for q in lesson.quiz}
         # Lessons take turns, so items that are equally due come mixed rather than lesson by lesson.
         rounds = max((len(lesson.quiz) for lesson in self.lessons), default=0)
         mixed = [f"{lesson.id}/{lesson.quiz[r].id}" for r in range(rounds) for lesson in self.lessons if r < len(lesson.quiz)]
         keys = progress.due_order(mixed) if progress is not None else mixed
-        items = []
-        for key in keys:
-            lesson, spec = specs[key]
+        items = [QuizItem(key, specs[key][0].id, specs[key][0].title, specs[key][1]) for key in keys]
+        self._spare = items[MAX_ITEMS:]
+        return items[:MAX_ITEMS]
+
+    def _realize_current(self) -> bool:
+        """Draw the numbers of the current question; one that cannot be drawn is replaced by a spare."""
+        from engine.exercises import realize
+
+        while self.current < len(self.items):
+            item = self.items[self.current]
+            if item.exercise is not None:
+                return True
             try:
-                exercise = realize(spec, app.fresh_seed(lesson.id, f"quiz:{spec.id}"))
+                item.exercise = realize(item.spec, self.app.fresh_seed(item.lesson_id, f"quiz:{item.spec.id}"))
+                return True
             except Exception:  # an item whose numbers cannot be drawn is left out, not fatal
-                continue
-            items.append(QuizItem(key, lesson.title, exercise))
-            if len(items) == MAX_ITEMS:
-                break
-        return items
+                if self._spare:
+                    self.items[self.current] = self._spare.pop(0)
+                else:
+                    del self.items[self.current]
+        return False
 
     @property
     def item(self) -> QuizItem:
         return self.items[self.current]
 
     def show_item(self) -> None:
+        if not self._realize_current():
+            self.finish()
+            return
         item = self.item
         ex = item.exercise
         self.query_one("#quiz-title", Static).update(
@@ -183,6 +198,10 @@ class QuizScreen(Screen[None]):
         self.finished = True
         score = sum(1 for i in self.items if i.verdict is not None and i.verdict.correct)
         total = len(self.items)
+        if total == 0:
+            self.query_one("#quiz-title", Static).update("No quiz questions could be drawn")
+            self.query_one("#quiz-dock").display = False
+            return
         if self.app.progress is not None:
             self.app.progress.record_quiz_result([lesson.id for lesson in self.lessons], score, total)
         self.query_one("#quiz-title", Static).update(Text(f"Quiz finished: {score} of {total} right", style="bold"))
