@@ -63,7 +63,7 @@ def _tutor_command() -> list[str]:
 def launch(argv: list[str], env: dict[str, str], markers: tuple[str, ...]) -> tuple[float, str]:
     """Seconds from fork to the first marker text on the terminal, and everything written until then."""
     start = time.perf_counter()
-    pid, fd = os.forkpty() if hasattr(os, "forkpty") else (None, None)
+    pid, fd = os.forkpty()
     if pid == 0:  # child: size the terminal before the program asks, then become the program
         try:
             fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
