@@ -173,6 +173,7 @@ async def test_a_resize_storm_in_the_quiz_and_help_loses_nothing(tmp_path):
 
 # -- NO_COLOR in a real terminal ----------------------------------------------------------------------
 
+WELCOME = "Welcome to backprop-tutor"
 SGR = re.compile(r"\x1b\[([0-9;:]*)m")
 ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[@-Z\\-_])")
 
@@ -213,8 +214,9 @@ def hue(colour: tuple[str, object]) -> bool:
     return value not in (30, 37, 40, 47, 90, 97, 100, 107)
 
 
-def _screen_bytes(env_extra: dict, data_dir: Path, seconds: float = 3.0) -> str:
-    """What the real `python -m tutor` writes to an 80×24 pseudo-terminal in its first seconds."""
+def _screen_bytes(env_extra: dict, data_dir: Path, linger: float = 1.5) -> str:
+    """What the real `python -m tutor` writes to an 80×24 pseudo-terminal until its first-run welcome
+    is on screen, and for `linger` seconds more (the lessons fill in meanwhile)."""
     import fcntl
     import struct
     import termios
@@ -233,7 +235,7 @@ def _screen_bytes(env_extra: dict, data_dir: Path, seconds: float = 3.0) -> str:
     end = time.monotonic() + 60
     try:
         while time.monotonic() < end:
-            if seen_home is not None and time.monotonic() > seen_home + seconds:
+            if seen_home is not None and time.monotonic() > seen_home + linger:
                 break
             if select.select([fd], [], [], 0.1)[0]:
                 try:
@@ -243,7 +245,7 @@ def _screen_bytes(env_extra: dict, data_dir: Path, seconds: float = 3.0) -> str:
                 if not chunk:
                     break
                 raw += chunk
-                if seen_home is None and "backprop" in ANSI.sub("", raw.decode("utf-8", "replace")):
+                if seen_home is None and WELCOME in ANSI.sub("", raw.decode("utf-8", "replace")):
                     seen_home = time.monotonic()
     finally:
         os.kill(pid, signal.SIGKILL)
@@ -256,7 +258,7 @@ def test_no_color_gives_a_colourless_screen_in_a_real_terminal(tmp_path):
     coloured = _screen_bytes({}, tmp_path / "a")
     plain = _screen_bytes({"NO_COLOR": "1"}, tmp_path / "b")
     for out in (coloured, plain):
-        assert "Welcome to backprop-tutor" in ANSI.sub("", out), out[-500:]
+        assert WELCOME in ANSI.sub("", out), out[-500:]
 
     assert any(hue(c) for c in colours(coloured)), "without NO_COLOR there are colours (so this test can fail)"
     tinted = sorted({c for c in colours(plain) if hue(c)})
