@@ -183,7 +183,6 @@ class LessonScreen(Screen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.query_one("#answer", AnswerBox).input.value = event.option.id
             self.check(event.option.id)
 
     def check(self, answer: str) -> None:

@@ -143,7 +143,6 @@ class QuizScreen(Screen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and self.item.verdict is None:
-            self.query_one("#quiz-answer", AnswerBox).input.value = event.option.id
             self.answer(event.option.id)
 
     def answer(self, answer: str) -> None:
