@@ -106,6 +106,9 @@ class BackpropTutor(App):
         except KeyError as exc:
             self.notify(str(exc.args[0]), severity="error")
             return
+        if not lesson.steps:
+            self.notify(f"“{lesson.title}” has no steps yet.", severity="warning")
+            return
         from tutor.screens.lesson import LessonScreen
 
         self._to_home()
