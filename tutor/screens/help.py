@@ -19,7 +19,7 @@ KEYS = """\
 | home | **c** | continue where you left off |
 | home | **q** / **t** | quiz over every lesson / over the highlighted lesson |
 | lesson | **Enter** | check your answer (after a right answer: next step) |
-| lesson, quiz | **a**, **b**, **c**, … | on a multiple-choice question: pick that option (or click it) |
+| lesson, quiz | **a**, **b**, … then **Enter** | on a multiple-choice question: pick that option (or click it) |
 | lesson | **Ctrl+G** | a hint: one rung at a time, from a nudge to nearly the answer |
 | lesson | **Ctrl+S** | the worked solution (asks once if you have not tried yet) |
 | lesson | **Ctrl+R** | another one like this: the same question with new numbers |

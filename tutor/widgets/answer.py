@@ -13,7 +13,7 @@ from textual.widgets import Input, Static
 PLACEHOLDER = {
     "expression": "type a formula, e.g. a_j*(1-a_j); Enter checks",
     "number": "type a number (arithmetic is fine, e.g. 0.1385*0.5933); Enter checks",
-    "choice": "press the letter of your choice",
+    "choice": "type the letter of your choice (or pick it above with the mouse); Enter checks",
 }
 
 
@@ -73,10 +73,7 @@ class AnswerBox(Vertical):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.query_one("#answer-preview", Static).update(preview_text(self.exercise, event.value))
-        ex = self.exercise
-        if ex is not None and ex.kind == "choice" and event.value.strip().lower() in {c.key for c in ex.choices}:
-            # a choice is picked with one key: the letter is the whole answer
-            self.post_message(self.Submitted(event.value))
+
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
