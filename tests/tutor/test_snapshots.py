@@ -102,3 +102,17 @@ def test_quiz_result(snap_compare, tmp_path):
 
     app = make_app(data_dir=tmp_path, seed=1, start=("quiz", lesson.id))
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_network_view_light_theme(snap_compare, tmp_path):
+    found = [(l, s) for l in CURRICULUM.lessons for s in l.steps if s.visual == "network" and s.exercise is not None]
+    if not found:
+        pytest.skip("no network exercise yet")
+    lesson, step = found[0]
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await goto(pilot, lesson.id, step.id)
+
+    assert snap_compare(make_app(data_dir=tmp_path, seed=1), terminal_size=(80, 24), run_before=run_before)
