@@ -24,7 +24,7 @@ only when you ask.
   • [b]F1[/b] explains how to type formulas (a_j*(1-a_j), sigmoid(x), sum_k(...)) and the notation.
   • [b]Ctrl+P[/b] opens the command palette: any lesson, a quiz, the theme.
 
-Your progress is saved as you go; next time you start where you left off.
+Your progress is saved as you go: quit any time with [b]Ctrl+Q[/b], and next time you start where you left off.
 
 Press [b]Enter[/b] to begin."""
 
