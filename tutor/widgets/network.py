@@ -88,7 +88,10 @@ def network_picture(network, x, t, known: Mapping[str, bool] | None = None, fan_
             canvas.put(bx + BOX_W - 1, by + i, "│", frame)
         canvas.put(bx, by + bh - 1, "└" + "─" * (BOX_W - 2) + "┘", frame)
     picture = canvas.text()
-    picture.append(f"\nE = {_fmt(grads.E)}" if known.get("E", True) else "\nE = ?", style="dim")
+    if asked == "E":
+        picture.append("\nE = ?", style=ASKED)
+    else:
+        picture.append(f"\nE = {_fmt(grads.E) if known.get('E', True) else '·'}", style="dim")
     if fan_from:
         picture.append(f"   lit: every path out of {fan_from}; its δ sums over them", style=LIT)
     elif asked and (m := re.fullmatch(r"gw_([a-z]\d+)([a-z]\d+)", asked)):
