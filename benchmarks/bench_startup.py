@@ -109,7 +109,7 @@ def launch(argv: list[str], env: dict[str, str], markers: tuple[str, ...]) -> tu
 
 
 class Programs:
-    """The two programs to launch, with a private data folder and a returning learner's progress."""
+    """The programs to launch, with a private data folder and a returning learner's progress."""
 
     def __init__(self, workdir: pathlib.Path):
         self.minimal = workdir / "smallest_app.py"
