@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal, Mapping, Sequence
 
-import numpy as np
-
 from engine import answers, scenarios
 from engine.answers import Mistake, Preview, Tolerance, Verdict
 
@@ -301,6 +299,8 @@ def realize(spec: ExerciseSpec, seed: int, *, group: Sequence[ExerciseSpec] = ()
         return Exercise(spec, seed)
     members = tuple(group) or (spec,)
     draw_fn = scenarios.get(spec.scenario)
+    import numpy as np  # here, not at the top: loading lessons for the first screen must stay light
+
     rng = np.random.default_rng(seed)
     for _ in range(MAX_DRAWS):
         draw = draw_fn(rng, spec.params)

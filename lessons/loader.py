@@ -209,21 +209,34 @@ def _check_ids(lesson: Lesson, where: str) -> None:
         raise LessonError(f"{where}: duplicate id(s) {', '.join(dupes)}")
 
 
-def load_curriculum(root: Path | None = None) -> Curriculum:
-    """Load every lesson under `root` (ordered by folder name) and the reference pages."""
+def load_curriculum(root: Path | None = None, *, skip_broken: bool = False) -> Curriculum:
+    """Load every lesson under `root` (ordered by folder name) and the reference pages.
+
+    With `skip_broken`, a lesson that fails to load is left out and its error kept in
+    `Curriculum.problems`, so the app still opens while a lesson is being written; otherwise the
+    first problem raises LessonError.
+    """
     root = root or CONTENT
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
-    lessons = tuple(load_lesson(folder, order) for order, folder in enumerate(folders, start=1))
-    ids = [lesson.id for lesson in lessons]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise LessonError(f"duplicate lesson id(s): {', '.join(dupes)}")
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))) if root.is_dir() else []
+    lessons: list[Lesson] = []
+    problems: list[str] = []
+    for order, folder in enumerate(folders, start=1):
+        try:
+            lesson = load_lesson(folder, order)
+            if lesson.id in {known.id for known in lessons}:
+                raise LessonError(f"duplicate lesson id: {lesson.id} ({folder.name}/)")
+        except (LessonError, OSError, ValueError) as exc:
+            if not skip_broken:
+                raise
+            problems.append(str(exc))
+            continue
+        lessons.append(lesson)
     pages = {}
     for name in PAGES:
         path = root / f"{name}.md"
         if path.is_file():
             pages[name] = path.read_text(encoding="utf-8")
-    return Curriculum(lessons, MappingProxyType(pages))
+    return Curriculum(tuple(lessons), MappingProxyType(pages), tuple(problems))
 
 
 @lru_cache(maxsize=1)

@@ -112,6 +112,7 @@ class Curriculum:
 
     lessons: tuple[Lesson, ...]
     pages: Mapping[str, str]
+    problems: tuple[str, ...] = ()  # lessons left out because they failed to load (see load_curriculum)
 
     def lesson(self, lesson_id: str) -> Lesson:
         """The lesson with this id; KeyError names the valid ids."""

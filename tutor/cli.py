@@ -102,19 +102,14 @@ def _error(message: str, status: int = 2) -> int:
 
 def load_curriculum(*, warn: bool = False) -> Curriculum:
     """The curriculum; while a lesson is broken the others are still offered (with `warn`, a line names it)."""
-    from lessons import LessonError, curriculum
+    from lessons.loader import load_curriculum as load
 
-    try:
-        return curriculum()
-    except LessonError:
-        from tutor.catalog import load
-
-        cur, problems = load()
-        if warn:
-            first = problems[0] if problems else "unknown problem"
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            print(f"{PROG}: warning: a lesson could not be loaded and is left out: {first}{more}", file=sys.stderr)
-        return cur
+    cur = load(skip_broken=True)
+    if warn and cur.problems:
+        first, more = cur.problems[0], len(cur.problems) - 1
+        extra = f" (and {more} more)" if more else ""
+        print(f"{PROG}: warning: a lesson could not be loaded and is left out: {first}{extra}", file=sys.stderr)
+    return cur
 
 
 def _check_ids(cur: Curriculum, ids: Sequence[str]) -> str | None:
@@ -210,9 +205,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         from tutor import solve_cmd
 
         return solve_cmd.run(args)
-    cur = load_curriculum(warn=command in ("list", "progress"))
     if command is None:
-        return _run_app(args, ("home",))
+        return _run_app(args, ("home",))  # the app loads the lessons itself, after its first screen
+    cur = load_curriculum(warn=command in ("list", "progress"))
     if command == "lesson":
         return _error(problem) if (problem := _check_ids(cur, [args.lesson_id])) else _run_app(args, ("lesson", args.lesson_id))
     if command == "quiz":

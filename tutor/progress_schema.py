@@ -108,11 +108,27 @@ def _check(conn: sqlite3.Connection) -> None:
         raise CorruptDatabase(f"tables missing: {', '.join(sorted(TABLES - tables))}")
 
 
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """Turn on WAL, waiting for another copy's write to end.
+
+    Changing the journal mode needs an exclusive lock, and SQLite answers "database is locked" at
+    once instead of honouring the busy timeout, so wait here as the timeout would.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _open_file(path: Path) -> sqlite3.Connection:
     conn = connect(path)
     try:
         _check(conn)
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = _switch_to_wal(conn)
         if str(mode).lower() != "wal":
             raise sqlite3.OperationalError(f"could not switch to WAL mode (got {mode})")
         # In WAL mode NORMAL loses nothing when a process dies; only a power cut can drop the last commits.

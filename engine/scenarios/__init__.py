@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported by the scenario modules themselves, when a draw is first made
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Draw:
     context: Any = field(default=None, compare=False)
 
 
-Scenario = Callable[[np.random.Generator, Mapping[str, Any]], Draw]
+Scenario = Callable[["np.random.Generator", Mapping[str, Any]], Draw]
 
 _REGISTRY: dict[str, Scenario] = {}
 # Modules that register scenarios; imported on first look-up so that importing the registry stays cheap.
