@@ -65,7 +65,9 @@ def test_deltas_are_derivatives_of_E_with_respect_to_net():
     x, t = rng.uniform(-1, 1, 2), rng.uniform(0, 1, 2)
     fwd = net.forward(x)
     grads = net.backward(fwd, t)
-    sig = lambda z: 1 / (1 + np.exp(-z))
+
+    def sig(z):
+        return 1 / (1 + np.exp(-z))
 
     def E_from_hidden_net(n1):
         a1 = np.tanh(n1)

@@ -99,7 +99,6 @@ async def test_wrong_hint_right_next_then_resume(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("enter")  # past the welcome
-        home = app.screen
         position = app.curriculum.ids.index(lesson.id)
         await pilot.press(*["down"] * position, "enter")
         assert isinstance(app.screen, LessonScreen) and app.screen.lesson.id == lesson.id
