@@ -89,7 +89,7 @@ def _attack(rng: random.Random, canary: str) -> str:
         f"open('{canary}','w').write('x')",
         f"exec(\"open('{canary}','w')\")",
         f"eval('__import__(\"os\").system(\"touch {canary}\")')",
-        f"().__class__.__base__.__subclasses__()",
+        "().__class__.__base__.__subclasses__()",
         f"__builtins__.open('{canary}','w')",
         f"sympify(\"__import__('os').system('touch {canary}')\")",
         f"x; import os; os.system('touch {canary}')",
@@ -144,7 +144,7 @@ def _audit(event: str, args: tuple) -> None:
         return
     hit = event in FORBIDDEN
     if event == "open" and args:
-        path, mode = args[0], args[1] if len(args) > 1 else "r"
+        mode = args[1] if len(args) > 1 else "r"
         hit = isinstance(mode, str) and any(c in mode for c in "wax+")
     if event == "import" and args and str(args[0]).startswith("sympy"):
         hit = True
