@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from pilot_helpers import ready
 
 from engine.answers import evaluate, format_number
 from engine.exercises import fill
@@ -16,17 +17,6 @@ from tutor.screens.lesson import LessonScreen
 from tutor.widgets.feedback import FeedbackPanel, HintLadder
 
 SIZE = (100, 32)
-
-
-async def ready(pilot) -> None:
-    """Wait until the curriculum has loaded (it loads in a worker after the first paint)."""
-    app = pilot.app
-    for _ in range(400):
-        if app.curriculum is not None:
-            break
-        await pilot.pause(0.01)
-    assert app.curriculum is not None, "the curriculum never loaded"
-    await pilot.pause()
 
 
 def rendered(widget) -> str:

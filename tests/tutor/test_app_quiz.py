@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pilot_helpers import ready
 
 from engine.answers import evaluate
 from tutor import catalog
@@ -10,16 +11,6 @@ from tutor.app import make_app
 from tutor.screens.quiz import QuizScreen
 
 SIZE = (100, 32)
-
-
-async def ready(pilot) -> None:
-    app = pilot.app
-    for _ in range(400):
-        if app.curriculum is not None:
-            break
-        await pilot.pause(0.01)
-    assert app.curriculum is not None
-    await pilot.pause()
 
 
 def a_wrong_answer(exercise) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pilot_helpers import ready
+
 from tutor.app import make_app
 from tutor.screens.help import HelpScreen
 from tutor.screens.home import HomeScreen
@@ -9,16 +11,6 @@ from tutor.screens.lesson import LessonScreen
 from tutor.screens.small import TooSmallScreen
 
 SIZE = (100, 32)
-
-
-async def ready(pilot) -> None:
-    app = pilot.app
-    for _ in range(400):
-        if app.curriculum is not None:
-            break
-        await pilot.pause(0.01)
-    assert app.curriculum is not None
-    await pilot.pause()
 
 
 async def test_palette_opens_a_lesson(tmp_path):

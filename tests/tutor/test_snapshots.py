@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pilot_helpers import ready
 
 from engine.answers import evaluate
 from tutor import catalog
@@ -13,14 +14,7 @@ CURRICULUM, _ = catalog.load()
 
 async def settle(pilot) -> None:
     """Wait for the curriculum, get past the welcome, and stop the cursor blinking."""
-    app = pilot.app
-    for _ in range(400):
-        if app.curriculum is not None:
-            break
-        await pilot.pause(0.01)
-    await pilot.pause()
-    if type(app.screen).__name__ == "WelcomeScreen":
-        await pilot.press("enter")
+    await ready(pilot, close_welcome=True)
     await still(pilot)
 
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from pilot_helpers import ready
 
 from engine.answers import format_number
 from tutor.app import make_app
@@ -22,20 +23,6 @@ from tutor.screens.small import TooSmallScreen
 
 SMALLEST = (80, 24)
 ROOT = Path(__file__).resolve().parents[2]
-
-
-async def ready(pilot) -> None:
-    """Wait for the curriculum (it loads in a worker after the first paint) and close the welcome."""
-    app = pilot.app
-    for _ in range(1000):
-        if app.curriculum is not None:
-            break
-        await pilot.pause(0.01)
-    assert app.curriculum is not None, "the curriculum never loaded"
-    await pilot.pause()
-    if type(app.screen).__name__ == "WelcomeScreen":
-        await pilot.press("enter")
-        await pilot.pause()
 
 
 def inside(widget, size=SMALLEST) -> bool:
@@ -57,7 +44,7 @@ async def test_every_exercise_fits_and_answers_at_80x24(tmp_path):
     app = make_app(data_dir=tmp_path, seed=11)
     answered: set[str] = set()
     async with app.run_test(size=SMALLEST) as pilot:
-        await ready(pilot)
+        await ready(pilot, close_welcome=True)
         assert not isinstance(app.screen, TooSmallScreen)
         options = app.screen.query_one("#lessons")
         assert inside(options) and options.option_count == len(app.curriculum.lessons)
@@ -92,7 +79,7 @@ async def test_no_picture_is_wider_than_80_columns(tmp_path):
     app = make_app(data_dir=tmp_path, seed=11)
     too_wide = []
     async with app.run_test(size=SMALLEST) as pilot:
-        await ready(pilot)
+        await ready(pilot, close_welcome=True)
         for lesson in app.curriculum.lessons:
             for step in lesson.steps:
                 if not step.visual:
@@ -110,7 +97,7 @@ async def test_no_picture_is_wider_than_80_columns(tmp_path):
 async def test_the_size_guard_edges(tmp_path, size, small):
     app = make_app(data_dir=tmp_path, seed=1)
     async with app.run_test(size=size) as pilot:
-        await ready(pilot)
+        await ready(pilot, close_welcome=True)
         assert isinstance(app.screen, TooSmallScreen) is small, size
 
 
@@ -131,7 +118,7 @@ async def _storm(pilot, size_after=SMALLEST) -> None:
 async def test_a_resize_storm_in_a_lesson_keeps_the_step_and_the_typing(tmp_path):
     app = make_app(data_dir=tmp_path, seed=5)
     async with app.run_test(size=SMALLEST) as pilot:
-        await ready(pilot)
+        await ready(pilot, close_welcome=True)
         lesson = next(l for l in app.curriculum.lessons if any(s.visual == "network" and s.exercise for s in l.steps))
         step = next(s for s in lesson.steps if s.visual == "network" and s.exercise)
         app.progress.set_position(lesson.id, step.id)
@@ -151,7 +138,7 @@ async def test_a_resize_storm_in_a_lesson_keeps_the_step_and_the_typing(tmp_path
 async def test_a_resize_storm_in_the_quiz_and_help_loses_nothing(tmp_path):
     app = make_app(data_dir=tmp_path, seed=5)
     async with app.run_test(size=SMALLEST) as pilot:
-        await ready(pilot)
+        await ready(pilot, close_welcome=True)
         app.open_quiz(())
         await pilot.pause()
         quiz = app.screen
