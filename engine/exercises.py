@@ -46,7 +46,8 @@ class MistakeSpec:
     For expression exercises `answer` is a formula in the exercise's variables; for number exercises
     it is a formula over the scenario's values (evaluated like the reference); for choice exercises
     it is empty and the mistake is reached through a choice's `mistake`.
-    `forms` are other ways of writing the same mistake, which must be diagnosed alike.
+    `forms` are other ways of writing the same mistake, or other answers the same misconception
+    produces (the power rule applied to e^(−x) gives −x·e^(−x−1) or e^(−2x)); all are diagnosed alike.
     """
 
     id: str
