@@ -45,7 +45,7 @@ def pick_step():
                 continue
             if spec.hints and any(m.answer for m in spec.mistakes):
                 return lesson, index
-    pytest.skip("no lesson has a number exercise with a typed mistake yet")
+    pytest.fail("no lesson has a number exercise with a typed mistake, which this test needs")
 
 
 async def type_text(pilot, text: str) -> None:
@@ -178,7 +178,7 @@ async def test_live_preview_reads_the_answer_without_judging(tmp_path):
     found = [(l, i) for l in curriculum.lessons for i, s in enumerate(l.steps)
              if s.exercise is not None and s.exercise.kind == "expression" and s.exercise.variables]
     if not found:
-        pytest.skip("no expression exercise yet")
+        pytest.fail("the curriculum has no expression exercise, which this test needs")
     lesson, index = found[0]
     app = make_app(data_dir=tmp_path, seed=1, start=("lesson", lesson.id))
     async with app.run_test(size=SIZE) as pilot:
@@ -201,7 +201,7 @@ async def test_gradcheck_uses_the_learners_own_gradients(tmp_path):
     curriculum, _ = catalog.load()
     lessons = [l for l in curriculum.lessons if any(s.gradcheck for s in l.steps)]
     if not lessons:
-        pytest.skip("no lesson offers the finite-difference check yet")
+        pytest.fail("no lesson offers the finite-difference check, which this test needs")
     lesson = lessons[0]
     check_step = next(s for s in lesson.steps if s.gradcheck)
     grad_steps = [s for s in lesson.steps if s.group == check_step.group and s.exercise is not None
@@ -258,7 +258,7 @@ async def test_choice_by_typed_letter_and_by_click(tmp_path):
     found = [(l, i) for l in curriculum.lessons for i, s in enumerate(l.steps)
              if s.exercise is not None and s.exercise.kind == "choice" and any(c.mistake for c in s.exercise.choices)]
     if not found:
-        pytest.skip("no choice exercise with a named wrong option yet")
+        pytest.fail("the curriculum has no choice exercise with a named wrong option, which this test needs")
     lesson, index = found[0]
     app = make_app(data_dir=tmp_path, seed=1, start=("lesson", lesson.id))
     async with app.run_test(size=SIZE) as pilot:

@@ -27,7 +27,7 @@ async def test_quiz_from_start_to_score(tmp_path):
     curriculum, _ = catalog.load()
     lesson = next((l for l in curriculum.lessons if len(l.quiz) >= 2), None)
     if lesson is None:
-        pytest.skip("no lesson has two quiz items yet")
+        pytest.fail("no lesson has two quiz items, which this test needs")
     app = make_app(data_dir=tmp_path, seed=11, start=("quiz", lesson.id))
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
