@@ -6,7 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, TabbedContent, TabPane
+from textual.widgets import Footer, Header, TabbedContent, TabPane
+
+from tutor.widgets.lesson_text import LessonMarkdown
 
 KEYS = """\
 | Where | Key | Does |
@@ -43,13 +45,13 @@ class HelpScreen(Screen[None]):
         with TabbedContent(id="help-tabs"):
             with TabPane("Keys", id="help-keys"):
                 with VerticalScroll():
-                    yield Markdown(KEYS)
+                    yield LessonMarkdown(KEYS)
             with TabPane("Typing formulas", id="help-typing"):
                 with VerticalScroll():
-                    yield Markdown(pages.get("typing", "The typing guide is not available."))
+                    yield LessonMarkdown(pages.get("typing", "The typing guide is not available."))
             with TabPane("Notation", id="help-legend"):
                 with VerticalScroll():
-                    yield Markdown(pages.get("legend", "The notation legend is not available."))
+                    yield LessonMarkdown(pages.get("legend", "The notation legend is not available."))
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

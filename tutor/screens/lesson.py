@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, OptionList, Static
+from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.exercises import fill
@@ -17,6 +17,7 @@ from tutor.widgets.answer import AnswerBox
 from tutor.widgets.curves import SigmoidCurves
 from tutor.widgets.feedback import FeedbackPanel, HintLadder
 from tutor.widgets.graph import GraphView
+from tutor.widgets.lesson_text import LessonMarkdown
 from tutor.widgets.network import NetworkView
 
 
@@ -60,11 +61,11 @@ class LessonScreen(Screen[None]):
             yield NetworkView(id="network", classes="visual")
             yield GraphView(id="graph", classes="visual")
             yield SigmoidCurves(id="curves", classes="visual")
-            yield Markdown(id="prose")
+            yield LessonMarkdown(id="prose")
             yield Static("Enter or Ctrl+N: next step.", id="continue-hint")
             with Vertical(id="solution-box"):
                 yield Static("Worked solution (revealed)", id="solution-title")
-                yield Markdown(id="solution")
+                yield LessonMarkdown(id="solution")
             yield Static(id="check-result")
         with Vertical(id="answer-dock"):
             yield HintLadder(id="hints")
@@ -119,7 +120,7 @@ class LessonScreen(Screen[None]):
         self.query_one("#step-title", Static).update(
             Text.assemble((f"Step {self.index + 1} of {n}", "bold"), f" · {step.title}", (mark, "green"))
         )
-        self.query_one("#prose", Markdown).update(prose or "")
+        self.query_one("#prose", LessonMarkdown).update(prose or "")
         self._show_visual(draw, solved)
         ex = self.exercise
         self._show_choices(ex)
@@ -274,7 +275,7 @@ class LessonScreen(Screen[None]):
             self.progress.record_solution(self.lesson.id, self.step.id, self.seed)
         self.solution_shown = True
         box = self.query_one("#solution-box")
-        self.query_one("#solution", Markdown).update(self.exercise.solution)
+        self.query_one("#solution", LessonMarkdown).show_solution(self.exercise.solution)
         self.query_one("#solution-title", Static).update(
             "Worked solution (revealed: solve it on new numbers, Ctrl+R, for it to count)"
             if self.step.scenario else "Worked solution (revealed)"

@@ -12,8 +12,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.layout import keep_line_breaks
 from tutor.widgets.answer import AnswerBox
 from tutor.widgets.feedback import FeedbackPanel
+from tutor.widgets.lesson_text import LessonMarkdown
 
 MAX_ITEMS = 10
 
@@ -54,7 +56,7 @@ class QuizScreen(Screen[None]):
         with VerticalScroll(id="quiz-body"):
             yield Static(id="quiz-prompt")
             yield OptionList(id="quiz-choices")
-            yield Markdown(id="quiz-review")
+            yield LessonMarkdown(id="quiz-review")
         with Vertical(id="quiz-dock"):
             yield AnswerBox(id="quiz-answer")
             yield FeedbackPanel(id="quiz-feedback")
@@ -230,7 +232,7 @@ class QuizScreen(Screen[None]):
             else:
                 said = "**You skipped this one.**"
             parts.append(
-                f"### Question {n}\n\n{_md_escape(ex.prompt)}\n\n{said}\n\n**Worked solution:**\n\n{ex.solution}\n"
+                f"### Question {n}\n\n{_md_escape(ex.prompt)}\n\n{said}\n\n**Worked solution:**\n\n{keep_line_breaks(ex.solution)}\n"
             )
         return "\n---\n\n".join(parts)
 
