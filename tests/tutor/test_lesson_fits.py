@@ -97,10 +97,10 @@ async def walk_every_step(tmp_path) -> dict[str, list[str]]:
                     screen.action_solution()
                     screen.action_solution()  # the first press only asks
                     assert screen.solution_shown, f"{lesson.id}/{step.id}: the solution did not open"
+                await pilot.pause()  # the prose is mounted, then laid out
                 for size in SIZES:
                     if size != SIZES[0]:
                         await pilot.resize_terminal(*size)
-                    await pilot.pause()
                     await pilot.pause()
                     problems = clipped_lines(screen)
                     if problems:

@@ -46,6 +46,9 @@ class LessonScreen(Screen[None]):
         self.index = 0
         self.seed: int | None = None
         self.exercise = None
+        self.draw = None
+        self.settled: set[str] = set()
+        self.withheld: set[str] = set()
         self.wrong = 0
         self.verdict = None
         self.solved_now = False
@@ -108,12 +111,17 @@ class LessonScreen(Screen[None]):
                 self.seed = self.app.fresh_seed(lesson.id, step.seed_key)
         try:
             draw = lesson.draw(step.id, self.seed) if self.seed is not None else None
-            # the same filling as Lesson.text, without drawing the numbers a second time
-            prose = fill(step.text, draw.values) if (draw is not None and step.scenario) else step.text
         except Exception as exc:  # a half-written lesson must not take the app down
-            draw, prose, problem = None, step.text, str(exc)
+            draw, problem = None, str(exc)
+        self.draw = draw
         if step.exercise is not None:
             self.exercise = draw
+        self._settle()
+        try:
+            # the same filling as Lesson.text, without drawing the numbers a second time
+            prose = self.fill(step.text) if (draw is not None and step.scenario) else step.text
+        except Exception as exc:
+            prose, problem = step.text, str(exc)
         solved = progress.solved_steps(lesson.id) if progress else set()
         mark = "  ✓ solved" if step.id in solved else ""
         n = len(lesson.steps)
@@ -121,12 +129,12 @@ class LessonScreen(Screen[None]):
             Text.assemble((f"Step {self.index + 1} of {n}", "bold"), f" · {step.title}", (mark, "green"))
         )
         self.query_one("#prose", LessonMarkdown).update(prose or "")
-        self._show_visual(draw, solved)
+        self._show_visual()
         ex = self.exercise
         self._show_choices(ex)
         hints = self.query_one("#hints", HintLadder)
         shown = progress.hints_shown(lesson.id, step.id) if (progress and ex) else 0
-        hints.set_hints(ex.hints if ex else (), shown)
+        hints.set_hints(tuple(self.fill(h) for h in ex.spec.hints) if ex else (), shown)
         feedback = self.query_one("#feedback", FeedbackPanel)
         feedback.clear()
         self.query_one("#check-result", Static).display = False
@@ -137,7 +145,7 @@ class LessonScreen(Screen[None]):
         if problem:
             feedback.show_text(f"This step could not be prepared: {problem}", "-unreadable")
         if ex is not None:
-            self.query_one("#prompt", Static).update(Text(ex.prompt.strip(), style="bold"))
+            self.query_one("#prompt", Static).update(Text(self.fill(ex.spec.prompt).strip(), style="bold"))
             box = self.query_one("#answer", AnswerBox)
             box.set_exercise(ex)
             if progress is not None and progress.solution_revealed(lesson.id, step.id, self.seed):
@@ -148,31 +156,49 @@ class LessonScreen(Screen[None]):
         self.query_one("#lesson-body").scroll_home(animate=False)
         self.refresh_bindings()
 
-    def _show_visual(self, draw, solved: set[str]) -> None:
-        step = self.step
+    # --- what may be shown ------------------------------------------------------------------
+
+    def _settle(self) -> None:
+        """Work out which answers of these numbers the learner has earned the sight of, and so which
+        values stay withheld (shown as "?") in the prompt, prose, hints, choices and pictures."""
+        draw = self.draw
+        self.settled = lesson_parts.settled_steps(self.lesson, self.step, self.seed, self.progress)
+        if self.solved_now or self.solution_shown:
+            self.settled.add(self.step.id)
+        context = getattr(draw, "context", None)
+        self.withheld = lesson_parts.withheld_names(self.lesson, self.step, self.settled, context)
+
+    def fill(self, template: str, answer: bool = False) -> str:
+        """A template of this step filled with its numbers, withheld values shown as "?"."""
+        values = lesson_parts.masked(getattr(self.draw, "values", {}), self.withheld)
+        if answer and self.exercise is not None and self.exercise.kind == "number":
+            values["answer"] = self.exercise.expected_value
+        return fill(template, values)
+
+    def _show_visual(self) -> None:
+        step, draw = self.step, self.draw
         context = getattr(draw, "context", None) or {}
         network, graph, curves = self.query_one("#network", NetworkView), self.query_one("#graph", GraphView), self.query_one("#curves")
         network.display = graph.display = curves.display = False
         if step.visual == "network" and isinstance(context, dict) and "network" in context:
-            known, fan, asked = lesson_parts.network_reveal(self.lesson, self.index, solved | self._solved_here())
+            known, fan, asked = lesson_parts.network_reveal(self.lesson, self.index, self.settled)
             net = context["network"]
-            network.show(net, context["x"], context["t"], lesson_parts.picture_known(known, net, asked), fan, asked)
+            shown = lesson_parts.picture_known(known, net, asked, self.withheld - {asked})
+            network.show(net, context["x"], context["t"], shown, fan, asked)
             network.display = True
         elif step.visual == "graph" and isinstance(context, dict) and "graph" in context:
-            graph.show(context["graph"])
+            values = getattr(draw, "values", {}) or {}
+            graph.show(context["graph"], withheld=[values[n] for n in self.withheld if n in values])
             graph.display = True
         elif step.visual == "sigmoid-curves":
             curves.display = True
-
-    def _solved_here(self) -> set[str]:
-        return {self.step.id} if self.solved_now else set()
 
     def _show_choices(self, ex) -> None:
         choices = self.query_one("#choices", OptionList)
         choices.clear_options()
         if ex is not None and ex.kind == "choice":
             for c in ex.choices:
-                choices.add_option(Option(Text.assemble((f"({c.key}) ", "bold"), c.text), id=c.key))
+                choices.add_option(Option(Text.assemble((f"({c.key}) ", "bold"), self.fill(c.text)), id=c.key))
             choices.display = True
         else:
             choices.display = False
@@ -206,7 +232,8 @@ class LessonScreen(Screen[None]):
             self.progress.record_attempt(self.lesson.id, self.step.id, answer, verdict.correct, verdict.mistake, self.seed)
         if verdict.correct:
             self.solved_now, self.last_right = True, answer.strip()
-            self._show_visual(self.exercise, self.progress.solved_steps(self.lesson.id) if self.progress else set())
+            self._settle()
+            self._show_visual()
             self.query_one("#step-title", Static).update(
                 Text.assemble((f"Step {self.index + 1} of {len(self.lesson.steps)}", "bold"), f" · {self.step.title}",
                               ("  ✓ solved" if not self.solution_shown else "  ✓ (solution was shown: new numbers to count)", "green"))
@@ -275,12 +302,14 @@ class LessonScreen(Screen[None]):
             self.progress.record_solution(self.lesson.id, self.step.id, self.seed)
         self.solution_shown = True
         box = self.query_one("#solution-box")
-        self.query_one("#solution", LessonMarkdown).show_solution(self.exercise.solution)
+        self._settle()
+        self.query_one("#solution", LessonMarkdown).show_solution(self.fill(self.exercise.spec.solution, answer=True))
         self.query_one("#solution-title", Static).update(
             "Worked solution (revealed: solve it on new numbers, Ctrl+R, for it to count)"
             if self.step.scenario else "Worked solution (revealed)"
         )
         box.display = True
+        self._show_visual()  # its answer has been asked for: the picture may show it now
         self.call_after_refresh(box.scroll_visible, animate=False)
         if self.verdict is not None and not self.verdict.correct and not self.verdict.error:
             self._say(self.verdict)

@@ -18,13 +18,64 @@ def asked_quantity(step) -> str | None:
     return spec.engine_value
 
 
+def group_members(lesson, step) -> list:
+    """The steps that share `step`'s numbers (its group, or the step alone)."""
+    return [s for s in lesson.steps if s is step or (step.group and s.group == step.group)]
+
+
+def settled_steps(lesson, step, seed: int | None, progress) -> set[str]:
+    """The exercise steps sharing `step`'s numbers that the learner has answered right on these very
+    numbers, or whose worked solution they opened for them. Only these answers may be shown."""
+    done: set[str] = set()
+    if progress is None or seed is None:
+        return done
+    for s in group_members(lesson, step):
+        if s.exercise is None:
+            continue
+        if any(a.correct and a.seed == seed for a in progress.attempts(lesson.id, s.id)) or \
+                progress.solution_revealed(lesson.id, s.id, seed):
+            done.add(s.id)
+    return done
+
+
+def withheld_names(lesson, step, settled: set[str], context=None) -> set[str]:
+    """The values of the draw that must not be on screen: what an unsettled exercise of the group asks for.
+
+    The outputs of a softmax layer sum to 1, so while one of them is asked for, none is shown.
+    """
+    names = {q for s in group_members(lesson, step)
+             if s.exercise is not None and s.id not in settled and (q := asked_quantity(s)) is not None}
+    network = context.get("network") if isinstance(context, dict) else None
+    if network is not None and (network.activations or [""])[-1] == "softmax":
+        from engine.network import unit_label
+
+        sizes = network.sizes
+        outputs = {f"a_{unit_label(sizes, len(sizes) - 1, j)}" for j in range(sizes[-1])}
+        if names & outputs:
+            names |= outputs
+    return names
+
+
+class Withheld:
+    """Stands in a template for a value the learner has not worked out yet: always shown as "?"."""
+
+    def __format__(self, spec: str) -> str:
+        return "?"
+
+
+def masked(values, withheld: set[str]) -> dict:
+    """The draw's values for filling templates, with every withheld one shown as "?"."""
+    return {k: (Withheld() if k in withheld else v) for k, v in (values or {}).items()}
+
+
 def network_reveal(lesson, index: int, solved: set[str]) -> tuple[dict[str, bool], str | None, str | None]:
     """For the network picture at step `index`: which unit quantities to show, the unit whose fan-out
     is lit, and the quantity being asked now.
 
-    A quantity that some step of the group asks for is shown once that step has been passed or
-    solved; δ's nobody asks about appear when the learner is past every question of the group; when
-    the group asks nothing the whole picture is shown.
+    `solved` holds the steps settled on these numbers (`settled_steps`). A quantity that some step of
+    the group asks for is shown only once that step is settled — passing it is not enough; δ's
+    nobody asks about appear when the learner is past every question of the group; when the group
+    asks nothing the whole picture is shown.
     """
     step = lesson.steps[index]
     members = [(i, s) for i, s in enumerate(lesson.steps) if s is step or (step.group and s.group == step.group)]
@@ -34,7 +85,7 @@ def network_reveal(lesson, index: int, solved: set[str]) -> tuple[dict[str, bool
         return {"__all__": True}, None, None
     last = max(i for i, _ in asked.values())
     for quantity, (i, s) in asked.items():
-        known[quantity] = i < index or s.id in solved
+        known[quantity] = s.id in solved
     if index > last:
         known["__deltas__"] = True
     now = asked_quantity(step)
@@ -46,8 +97,10 @@ def network_reveal(lesson, index: int, solved: set[str]) -> tuple[dict[str, bool
     return known, fan, (now if now is not None and step.id not in solved else None)
 
 
-def picture_known(known: dict[str, bool], network, asked: str | None = None) -> dict[str, bool]:
-    """Expand the markers of `network_reveal` into one entry per unit quantity of `network`.
+def picture_known(known: dict[str, bool], network, asked: str | None = None,
+                  withheld: set[str] = frozenset()) -> dict[str, bool]:
+    """Expand the markers of `network_reveal` into one entry per unit quantity of `network`; every
+    `withheld` quantity stays blank whatever the markers say.
 
     The backward pass runs from the output down, so a δ nobody asks about appears once the learner
     has reached a δ in its own layer or in any layer below it.
@@ -79,6 +132,8 @@ def picture_known(known: dict[str, bool], network, asked: str | None = None) -> 
             if every:
                 out[f"delta_{name}"] = True
     out.setdefault("E", True)
+    for name in withheld:
+        out[name] = False
     return out
 
 
