@@ -12,6 +12,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from tutor.commands import TutorCommands
+from tutor.keys import THEME_KEY
 from tutor.screens.home import HomeScreen, WelcomeScreen
 from tutor.screens.small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
@@ -28,7 +29,7 @@ class BackpropTutor(App):
     COMMANDS = App.COMMANDS | {TutorCommands}
     BINDINGS = [
         Binding("f1", "help", "Help"),
-        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+        Binding("f10,ctrl+t", "toggle_theme", "Theme", show=False, key_display=THEME_KEY),
     ]
 
     def __init__(self, *, data_dir: Path, seed: int | None = None, start: tuple[str, ...] = ("home",)) -> None:
@@ -48,6 +49,9 @@ class BackpropTutor(App):
         from tutor.progress import Progress
 
         self.progress = Progress.open(self.data_dir)
+        saved = self.progress.setting("theme")
+        if saved in self.available_themes:
+            self.theme = saved
         if self.progress.notice:
             self.notify(self.progress.notice, title="Progress", severity="warning", timeout=12)
         self.push_screen(HomeScreen())
@@ -138,6 +142,11 @@ class BackpropTutor(App):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme, however it was chosen (key, palette), for next time."""
+        if self.progress is not None and self.progress.setting("theme") != theme:
+            self.progress.set_setting("theme", theme)
 
     def reset_progress(self, lesson_id: str | None = None) -> None:
         """Forget progress (of one lesson, or all) and refresh what is on screen."""

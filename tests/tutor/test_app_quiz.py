@@ -61,7 +61,7 @@ async def test_quiz_all_from_home_and_escape(tmp_path):
     app = make_app(data_dir=tmp_path, seed=2)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("enter", "q")
+        await pilot.press("enter", "a")  # a: all lessons (q quits, as in most terminal programs)
         assert isinstance(app.screen, QuizScreen)
         lessons_with_items = {l.id for l in app.curriculum.lessons if l.quiz}
         assert {i.key.split("/")[0] for i in app.screen.items} <= lessons_with_items

@@ -1,4 +1,4 @@
-"""Help: the keys, how to type formulas, and the notation legend."""
+"""Help: the keys, how to type formulas, and the notation legend; ↑ ↓ scroll, ← → change page."""
 
 from __future__ import annotations
 
@@ -8,36 +8,60 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
+from tutor.keys import ANOTHER_KEY, BACK_KEY, GRADCHECK_KEY, HELP_KEY, HINT_KEY, NEXT_KEY, SOLUTION_KEY, THEME_KEY
 from tutor.widgets.lesson_text import LessonMarkdown
 
-KEYS = """\
-| Where | Key | Does |
-|---|---|---|
-| everywhere | **F1** | this help |
-| everywhere | **Ctrl+P** | command palette: open any lesson, start a quiz, reset progress, switch theme |
-| everywhere | **Ctrl+T** | dark / light theme |
-| everywhere | **Ctrl+Q** | quit (progress is already saved) |
-| home | **↑ ↓**, **Enter** | choose a lesson and open it |
-| home | **c** | continue where you left off |
-| home | **q** / **t** | quiz over every lesson / over the highlighted lesson |
-| lesson | **Enter** | check your answer (after a right answer: next step) |
-| lesson, quiz | **a**, **b**, … then **Enter** | on a multiple-choice question: pick that option (or click it) |
-| lesson | **Ctrl+G** | a hint: one rung at a time, from a nudge to nearly the answer |
-| lesson | **Ctrl+S** | the worked solution (asks once if you have not tried yet) |
-| lesson | **Ctrl+R** | another one like this: the same question with new numbers |
-| lesson | **Ctrl+N** / **Ctrl+B** | next / previous step (**n** / **b** when not typing) |
-| lesson | **Ctrl+F** | on the gradient-check step: check your own gradients by finite differences |
-| lesson, quiz | **Escape** | back to the home screen |
-| quiz | **Enter** | check, then go on; **Ctrl+N** skips |
+KEYS = f"""\
+Every key below works in a terminal, inside tmux, and in a browser. Where a Ctrl key is given as
+well, it is a second key for terminals that pass it (tmux keeps Ctrl+B, browsers keep Ctrl+N and Ctrl+T).
+
+### Everywhere
+
+- **{HELP_KEY}**: this help (**↑ ↓** scroll it, **← →** change page, **Escape** closes it)
+- **Ctrl+P**: the command palette: open any lesson, start a quiz, reset progress, switch theme
+- **{THEME_KEY}** (or Ctrl+T): dark / light theme, remembered for next time
+- **Ctrl+Q**: quit (progress is already saved)
+
+### Home
+
+- **↑ ↓** and **Enter**: choose a lesson and open it
+- **c**: continue where you left off
+- **a**: a quiz over every lesson; **t**: a quiz over the highlighted lesson
+- **q**: quit, as in most terminal programs
+
+### Lesson
+
+- **Enter**: check your answer (after a right answer, or on a step with no question: next step)
+- **a**, **b**, … then **Enter**: on a multiple-choice question, pick that option (or click it)
+- **{HINT_KEY}** (or Ctrl+G): a hint, one rung at a time, from a nudge to nearly the answer
+- **{SOLUTION_KEY}** (or Ctrl+S): the worked solution (it asks once if you have not tried yet)
+- **{ANOTHER_KEY}** (or Ctrl+R): the same question with new numbers
+- **{NEXT_KEY}** / **{BACK_KEY}** (or Ctrl+N / Ctrl+B): next / previous step, answered or not
+- **{GRADCHECK_KEY}** (or Ctrl+F): on the gradient-check step, check your own gradients by finite differences
+- **↑ ↓**, **Page Up**, **Page Down**: scroll the step while you type
+- **Escape**: back to the home screen
+
+### Quiz
+
+- **Enter**: check, then go on; **{NEXT_KEY}** (or Ctrl+N) skips a question
+- **Escape**: back to the home screen
 
 The mouse works too: click a lesson, a choice, or a key in the footer.
 """
 
 
 class HelpScreen(Screen[None]):
-    """Three tabs: keys, typing, notation."""
+    """Three pages: keys, typing, notation. The arrow keys scroll and turn pages without Tab first."""
 
-    BINDINGS = [Binding("escape,f1", "close", "Close help")]
+    BINDINGS = [
+        Binding("escape,f1", "close", "Close help"),
+        Binding("left", "page(-1)", "Page", show=False, priority=True),
+        Binding("right", "page(1)", "Page", show=False, priority=True),
+        Binding("up", "scroll(-1)", "Scroll", show=False, priority=True),
+        Binding("down", "scroll(1)", "Scroll", show=False, priority=True),
+        Binding("pageup", "scroll(-10)", "Page up", show=False, priority=True),
+        Binding("pagedown", "scroll(10)", "Page down", show=False, priority=True),
+    ]
 
     def compose(self) -> ComposeResult:
         pages = self.app.curriculum.pages if self.app.curriculum is not None else {}
@@ -56,6 +80,21 @@ class HelpScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Help"
+
+    def _page(self) -> VerticalScroll:
+        tabs = self.query_one("#help-tabs", TabbedContent)
+        return tabs.get_pane(tabs.active).query_one(VerticalScroll)
+
+    def action_scroll(self, lines: int) -> None:
+        """Scroll the page on show, wherever the focus is."""
+        page = self._page()
+        page.scroll_to(y=page.scroll_y + lines, animate=False)
+
+    def action_page(self, step: int) -> None:
+        """Show the previous or next page."""
+        tabs = self.query_one("#help-tabs", TabbedContent)
+        ids = ["help-keys", "help-typing", "help-legend"]
+        tabs.active = ids[(ids.index(tabs.active) + step) % len(ids)]
 
     def action_close(self) -> None:
         self.app.pop_screen()

@@ -5,28 +5,32 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-WELCOME = """\
-[b]Welcome to backprop-tutor[/b]
+from tutor.keys import ANOTHER_KEY, BACK_KEY, HELP_KEY, HINT_KEY, NEXT_KEY, SOLUTION_KEY
+from tutor.widgets.lesson_text import LessonMarkdown
 
-You will learn backpropagation by doing it: every lesson explains one idea, then asks you to \
-work it out, with numbers or a formula, and checks your answer against a real network.
+WELCOME = f"""\
+## Welcome to backprop-tutor
 
-  • Type an answer and press [b]Enter[/b] to check it. While you type, the line under the box \
-shows how your answer was read.
-  • [b]Ctrl+G[/b] gives a hint, one rung at a time. [b]Ctrl+S[/b] shows the worked solution — \
-only when you ask.
-  • [b]Ctrl+N[/b] and [b]Ctrl+B[/b] move to the next and previous step; [b]Ctrl+R[/b] draws new numbers.
-  • [b]F1[/b] explains how to type formulas (a_j*(1-a_j), sigmoid(x), sum_k(...)) and the notation.
-  • [b]Ctrl+P[/b] opens the command palette: any lesson, a quiz, the theme.
+You will learn backpropagation by doing it: every lesson explains one idea, then asks you to work it
+out, with numbers or a formula, and checks your answer against a real network.
 
-Your progress is saved as you go: quit any time with [b]Ctrl+Q[/b], and next time you start where you left off.
+- Type an answer and press **Enter** to check it. While you type, the line under the box shows how
+  your answer was read.
+- **{HINT_KEY}** gives a hint, one rung at a time. **{SOLUTION_KEY}** shows the worked solution, only
+  when you ask.
+- **{NEXT_KEY}** and **{BACK_KEY}** move to the next and previous step; **{ANOTHER_KEY}** draws new numbers.
+- **{HELP_KEY}** explains the keys, how to type formulas (`a*b`, `sigmoid(x)`, `sum_k(...)`) and the notation.
+- **Ctrl+P** opens the command palette: any lesson, a quiz, the theme.
 
-Press [b]Enter[/b] to begin."""
+Your progress is saved as you go: quit any time with **Ctrl+Q** (or **q** on the home screen), and
+next time you start where you left off.
+
+Press **Enter** to begin."""
 
 MARKS = {"not started": "·", "in progress": "◐", "done": "✓"}
 
@@ -37,8 +41,8 @@ class WelcomeScreen(ModalScreen[None]):
     BINDINGS = [Binding("enter,escape,space", "close", "Begin")]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="welcome"):
-            yield Static(WELCOME, id="welcome-text")
+        with VerticalScroll(id="welcome"):
+            yield LessonMarkdown(WELCOME, id="welcome-text")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -49,8 +53,9 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [
         Binding("c", "continue", "Continue"),
-        Binding("q", "quiz_all", "Quiz all"),
+        Binding("a", "quiz_all", "Quiz all"),
         Binding("t", "quiz_this", "Quiz this lesson"),
+        Binding("q", "app.quit", "Quit"),
         Binding("question_mark,h", "app.help", "Help", show=False),
     ]
 
@@ -75,7 +80,16 @@ class HomeScreen(Screen[None]):
         self.refresh_lessons()
         self.query_one("#lessons", OptionList).focus()
 
+    notice: str = ""
+
     def on_screen_resume(self) -> None:
+        if self.app.curriculum is not None:
+            self.refresh_lessons()
+
+    def say(self, message: str) -> None:
+        """A word about what just happened (a lesson finished), above the status line: not a toast
+        over the lesson list."""
+        self.notice = message
         if self.app.curriculum is not None:
             self.refresh_lessons()
 
@@ -100,7 +114,9 @@ class HomeScreen(Screen[None]):
         elif last is not None and last in curriculum.ids:
             status.update(f"c: continue “{curriculum.lesson(last).title}”   F1: help")
         else:
-            status.update("c starts the first lesson.   q: quiz over every lesson   F1: help")
+            status.update("c starts the first lesson.   a: quiz over every lesson   F1: help")
+        if self.notice:
+            status.update(Text.assemble((self.notice, "bold"), "\n", str(status.render())))
         if progress is not None and not progress.saving:
             status.update(Text.assemble(("⚠ Progress is not being saved this time. ", "bold"), str(status.render())))
 

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.exercises import fill
+from tutor.keys import ANOTHER_KEY, HINT_KEY, NEXT_KEY, SOLUTION_KEY, lesson_bindings
 from tutor.screens import lesson_parts
 from tutor.widgets.answer import AnswerBox
 from tutor.widgets.curves import SigmoidCurves
@@ -25,12 +26,7 @@ class LessonScreen(Screen[None]):
     """Steps of one lesson; the position and each step's numbers are kept in the store."""
 
     BINDINGS = [
-        Binding("ctrl+g", "hint", "Hint"),
-        Binding("ctrl+s", "solution", "Solution"),
-        Binding("ctrl+r", "another", "Another"),
-        Binding("ctrl+f", "gradcheck", "Check gradients"),
-        Binding("ctrl+b", "back", "Back"),
-        Binding("ctrl+n", "next", "Next"),
+        *lesson_bindings(),
         Binding("escape", "home", "Home"),
         Binding("n,enter", "next", "Next", show=False),
         Binding("b", "back", "Back", show=False),
@@ -51,6 +47,7 @@ class LessonScreen(Screen[None]):
         self.withheld: set[str] = set()
         self.wrong = 0
         self.verdict = None
+        self.judged = ""
         self.solved_now = False
         self.last_right = ""
         self.solution_shown = False
@@ -65,7 +62,7 @@ class LessonScreen(Screen[None]):
             yield GraphView(id="graph", classes="visual")
             yield SigmoidCurves(id="curves", classes="visual")
             yield LessonMarkdown(id="prose")
-            yield Static("Enter or Ctrl+N: next step.", id="continue-hint")
+            yield Static(f"Enter or {NEXT_KEY}: next step.", id="continue-hint")
             with Vertical(id="solution-box"):
                 yield Static("Worked solution (revealed)", id="solution-title")
                 yield LessonMarkdown(id="solution")
@@ -166,7 +163,8 @@ class LessonScreen(Screen[None]):
         if self.solved_now or self.solution_shown:
             self.settled.add(self.step.id)
         context = getattr(draw, "context", None)
-        self.withheld = lesson_parts.withheld_names(self.lesson, self.step, self.settled, context)
+        self.withheld = lesson_parts.withheld_names(self.lesson, self.step, self.settled, context,
+                                                    getattr(draw, "values", None))
 
     def fill(self, template: str, answer: bool = False) -> str:
         """A template of this step filled with its numbers, withheld values shown as "?"."""
@@ -197,7 +195,7 @@ class LessonScreen(Screen[None]):
         choices = self.query_one("#choices", OptionList)
         choices.clear_options()
         if ex is not None and ex.kind == "choice":
-            for c in ex.choices:
+            for c in ex.spec.choices:
                 choices.add_option(Option(Text.assemble((f"({c.key}) ", "bold"), self.fill(c.text)), id=c.key))
             choices.display = True
         else:
@@ -207,6 +205,13 @@ class LessonScreen(Screen[None]):
 
     def on_answer_box_submitted(self, event: AnswerBox.Submitted) -> None:
         self.check(event.answer)
+
+    def on_answer_box_edited(self, event: AnswerBox.Edited) -> None:
+        self.query_one("#feedback", FeedbackPanel).answer_edited(event.answer)
+
+    def _note(self, message: str) -> None:
+        """A short message in the feedback place, under the answer box, where it hides nothing."""
+        self.query_one("#feedback", FeedbackPanel).show_text(message, "-note")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
@@ -221,7 +226,7 @@ class LessonScreen(Screen[None]):
             self.action_next()
             return
         if not answer.strip():
-            self.notify("Type an answer first; Ctrl+G gives a hint.", timeout=3)
+            self._note("Type an answer first" + ("; " + HINT_KEY + " gives a hint." if self.query_one("#hints", HintLadder).remaining else "."))
             return
         try:
             verdict = ex.grade(answer)
@@ -242,7 +247,7 @@ class LessonScreen(Screen[None]):
             self.wrong += 1
         if ex.kind == "choice":  # the next letter typed is a fresh pick, not appended to this one
             self.query_one("#answer", AnswerBox).input.value = ""
-        self.verdict = verdict
+        self.verdict, self.judged = verdict, answer
         self._say(verdict)
         self.refresh_bindings()
 
@@ -253,6 +258,8 @@ class LessonScreen(Screen[None]):
             offer_solution=not self.solution_shown,
             next_hint=self.query_one("#hints", HintLadder).remaining > 0,
             echo=self.exercise is not None and self.exercise.kind == "choice",
+            warnings=self.exercise is not None and self.exercise.kind == "choice",  # the box shows them
+            answer=self.judged,
         )
 
     # --- actions -------------------------------------------------------------------------------
@@ -274,7 +281,7 @@ class LessonScreen(Screen[None]):
     def action_hint(self) -> None:
         rung = self.query_one("#hints", HintLadder).reveal()
         if rung is None:
-            self.notify("That was the last hint. Ctrl+S shows the worked solution.", timeout=4)
+            self._note(f"That was the last hint. {SOLUTION_KEY} shows the worked solution.")
             return
         if self.progress is not None:
             self.progress.record_hint(self.lesson.id, self.step.id, rung)
@@ -292,8 +299,8 @@ class LessonScreen(Screen[None]):
             return
         if self.wrong == 0 and not self.solved_now and not self.solution_armed:
             self.solution_armed = True
-            self.notify("Press Ctrl+S again to see the worked solution. These numbers then stop counting; "
-                        "Ctrl+R gives fresh ones.", title="Solution", timeout=6)
+            self._note(f"Press {SOLUTION_KEY} again to see the worked solution. These numbers then stop "
+                       f"counting; {ANOTHER_KEY} gives fresh ones.")
             return
         self._reveal_solution(record=True)
 
@@ -304,8 +311,10 @@ class LessonScreen(Screen[None]):
         box = self.query_one("#solution-box")
         self._settle()
         self.query_one("#solution", LessonMarkdown).show_solution(self.fill(self.exercise.spec.solution, answer=True))
+        solved = self.solved_now or (self.progress is not None and self.step.id in self.progress.solved_steps(self.lesson.id))
         self.query_one("#solution-title", Static).update(
-            "Worked solution (revealed: solve it on new numbers, Ctrl+R, for it to count)"
+            "Worked solution" if solved else
+            f"Worked solution (revealed: solve it on new numbers, {ANOTHER_KEY}, for it to count)"
             if self.step.scenario else "Worked solution (revealed)"
         )
         box.display = True
@@ -321,7 +330,7 @@ class LessonScreen(Screen[None]):
         if self.progress is not None:
             self.progress.new_seed(self.lesson.id, self.step.seed_key, seed)
         self.show_step()
-        self.notify("New numbers.", timeout=2)
+        self._note("New numbers: the same question, drawn again.")
 
     def action_next(self) -> None:
         if self.index + 1 < len(self.lesson.steps):
@@ -348,13 +357,17 @@ class LessonScreen(Screen[None]):
         exercise_ids = [s.id for s in lesson.exercise_steps]
         solved = progress.solved_steps(lesson.id) if progress else set()
         left = [s.title for s in lesson.exercise_steps if s.id not in solved]
-        self.app.pop_screen()
         if not left:
-            self.app.notify(f"“{lesson.title}” is done: every exercise solved. Try its quiz (t on the home screen).",
-                            title="Lesson complete", timeout=8)
+            message = f"Lesson complete: “{lesson.title}”, every exercise solved. t: its quiz."
         else:
-            self.app.notify(f"End of “{lesson.title}”. Still to solve: {len(left)} of {len(exercise_ids)} "
-                            f"({', '.join(left[:3])}{'…' if len(left) > 3 else ''}).", title="End of lesson", timeout=8)
+            message = (f"End of “{lesson.title}”. Still to solve: {len(left)} of {len(exercise_ids)} "
+                       f"({', '.join(left[:3])}{'…' if len(left) > 3 else ''}).")
+        self.app.pop_screen()
+        home = self.app.screen
+        if hasattr(home, "say"):
+            home.say(message)  # in the home screen's status line, not a toast over the lesson list
+        else:
+            self.app.notify(message)
 
     # --- the finite-difference check -----------------------------------------------------------
 

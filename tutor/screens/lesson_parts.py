@@ -38,13 +38,26 @@ def settled_steps(lesson, step, seed: int | None, progress) -> set[str]:
     return done
 
 
-def withheld_names(lesson, step, settled: set[str], context=None) -> set[str]:
+def withheld_names(lesson, step, settled: set[str], context=None, values=None) -> set[str]:
     """The values of the draw that must not be on screen: what an unsettled exercise of the group asks for.
 
-    The outputs of a softmax layer sum to 1, so while one of them is asked for, none is shown.
+    That is the value it names, and any other value of the draw that is the same number as its answer
+    (∂E/∂b_o2 is δ_o2: while one is asked, the other is not quoted). The outputs of a softmax layer
+    sum to 1, so while one of them is asked for, none is shown.
     """
-    names = {q for s in group_members(lesson, step)
-             if s.exercise is not None and s.id not in settled and (q := asked_quantity(s)) is not None}
+    from engine.answers import evaluate, format_number
+
+    open_steps = [s for s in group_members(lesson, step) if s.exercise is not None and s.id not in settled]
+    names = {q for s in open_steps if (q := asked_quantity(s)) is not None}
+    answers = set()
+    for s in open_steps:
+        if s.exercise.kind == "number" and values:
+            try:
+                answers.add(format_number(evaluate(s.exercise.answer, values)))
+            except Exception:  # a half-written step: nothing to compare with
+                continue
+    names |= {k for k, v in (values or {}).items()
+              if isinstance(v, float) and answers and format_number(v) in answers}
     network = context.get("network") if isinstance(context, dict) else None
     if network is not None and (network.activations or [""])[-1] == "softmax":
         from engine.network import unit_label

@@ -10,10 +10,11 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
+# Examples that answer no question of any lesson (a test checks): the box must not suggest an answer.
 PLACEHOLDER = {
-    "expression": "type a formula, e.g. a_j*(1-a_j); Enter checks",
-    "number": "type a number (arithmetic is fine, e.g. 0.1385*0.5933); Enter checks",
-    "choice": "type the letter of your choice (or pick it above with the mouse); Enter checks",
+    "expression": "type a formula, e.g. 3*x^2 + (x - 1)/2; Enter checks",
+    "number": "type a number (arithmetic is fine, e.g. 1.5*2 - 0.4); Enter checks",
+    "choice": "type a letter, or click an option above; Enter checks",
 }
 
 
@@ -46,6 +47,12 @@ class AnswerBox(Vertical):
 
         answer: str
 
+    @dataclass
+    class Edited(Message):
+        """The text in the box changed (typed, or set by the screen)."""
+
+        answer: str
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.exercise = None
@@ -73,7 +80,7 @@ class AnswerBox(Vertical):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.query_one("#answer-preview", Static).update(preview_text(self.exercise, event.value))
-
+        self.post_message(self.Edited(event.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
