@@ -60,6 +60,8 @@ def format_progress(summary: dict[str, Any]) -> str:
         lines.append(f"Start with: {PROG} lesson {summary['lessons'][0]['id']}")
     if summary["database"]:
         lines.append(f"Progress is kept in {summary['database']}")
+        if len(lines[-1]) > WIDTH:  # a long path goes on a line of its own
+            lines[-1:] = ["Progress is kept in", f"  {summary['database']}"]
     else:
         lines.append("Progress is not being saved.")
     return "\n".join(line.rstrip() for line in lines) + "\n"

@@ -132,7 +132,7 @@ class HomeScreen(Screen[None]):
         row = Text()
         row.append(f"{MARKS.get(state, '·')} ", style="bold green" if state == "done" else "")
         row.append(f"{lesson.order:02d}  ")
-        row.append(f"{lesson.title:<46.46}", style="bold")
+        row.append(f"{lesson.title:<45.45}", style="bold")
         row.append(f" {state:<11}", style="dim" if state == "not started" else "")
         row.append(f" {quiz}", style="cyan")
         return row

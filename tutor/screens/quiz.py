@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.keys import NEXT_KEY
 from tutor.layout import keep_line_breaks
 from tutor.widgets.answer import AnswerBox
 from tutor.widgets.feedback import FeedbackPanel
@@ -38,7 +39,7 @@ class QuizScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "home", "Home"),
-        Binding("ctrl+n", "skip", "Skip"),
+        Binding("f9,ctrl+n", "skip", "Skip", key_display=NEXT_KEY),
         Binding("enter", "continue", "Next", show=False),
     ]
 
@@ -143,6 +144,10 @@ class QuizScreen(Screen[None]):
     def on_answer_box_submitted(self, event: AnswerBox.Submitted) -> None:
         self.answer(event.answer)
 
+    def on_answer_box_edited(self, event: AnswerBox.Edited) -> None:
+        self.query_one("#quiz-feedback", FeedbackPanel).answer_edited(
+            event.answer, "each question is checked once; Enter goes on")
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and self.item.verdict is None:
             self.answer(event.option.id)
@@ -171,7 +176,7 @@ class QuizScreen(Screen[None]):
             self.app.progress.record_quiz_answer(item.key, verdict.correct)
         last = self.current + 1 == len(self.items)
         feedback.show_verdict(verdict, then="Enter: see your score." if last else "Enter: next question.",
-                              echo=item.exercise.kind == "choice")
+                              echo=item.exercise.kind == "choice", answer=answer)
 
     def action_continue(self) -> None:
         if self.finished or self.item.verdict is None:

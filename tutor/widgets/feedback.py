@@ -83,7 +83,7 @@ class FeedbackPanel(Static):
         self.update(text)
         self.display = True
 
-    def answer_edited(self, value: str) -> None:
+    def answer_edited(self, value: str, then: str = "Enter checks the new one") -> None:
         """The answer box now holds `value`: mark the verdict as belonging to the previous answer, or
         unmark it when the judged answer is back (an emptied box keeps it as it is)."""
         if self.judged is None or self._verdict_text is None or not value.strip():
@@ -93,7 +93,7 @@ class FeedbackPanel(Static):
             self.update(self._verdict_text)
             return
         old = Text.assemble((f"About your previous answer, {self.judged}", "bold"),
-                            (" (Enter checks the new one):\n", "dim"))
+                            (f" ({then}):\n", "dim"))
         old.append_text(self._verdict_text)
         old.stylize("dim", len(old.plain) - len(self._verdict_text.plain))
         self.set_classes("-stale")
