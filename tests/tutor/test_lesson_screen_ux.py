@@ -136,7 +136,7 @@ async def test_the_notation_legend_reads_line_by_line_at_80_columns(tmp_path):
         assert app.screen.query_one("#help-tabs").active == "help-legend"
         legend = app.screen.query_one("#help-legend")
         assert not legend.query("MarkdownTableCellContents")
-        items = [i for i in legend.query("MarkdownUnorderedListItem") if i.region.width]
+        items = [p for p in legend.query("MarkdownBulletList MarkdownParagraph") if p.region.width]
         assert len(items) >= 7 and max(i.outer_size.height for i in items) <= 3
 
 async def test_an_edited_answer_marks_the_old_verdict_as_old(tmp_path):
