@@ -12,7 +12,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from tutor.commands import TutorCommands
-from tutor.keys import THEME_KEY
+from tutor.keys import HELP_KEY, THEME_KEY
 from tutor.screens.home import HomeScreen, WelcomeScreen
 from tutor.screens.small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
@@ -28,7 +28,7 @@ class BackpropTutor(App):
     TITLE = "backprop-tutor"
     COMMANDS = App.COMMANDS | {TutorCommands}
     BINDINGS = [
-        Binding("f1", "help", "Help"),
+        Binding("f1", "help", "Help", key_display=HELP_KEY),
         Binding("f10,ctrl+t", "toggle_theme", "Theme", show=False, key_display=THEME_KEY),
     ]
 

@@ -14,7 +14,7 @@ from tutor.keys import ANOTHER_KEY, BACK_KEY, HELP_KEY, HINT_KEY, NEXT_KEY, SOLU
 from tutor.widgets.lesson_text import LessonMarkdown
 
 WELCOME = f"""\
-## Welcome to backprop-tutor
+**Welcome to backprop-tutor**
 
 You will learn backpropagation by doing it: every lesson explains one idea, then asks you to work it
 out, with numbers or a formula, and checks your answer against a real network.

@@ -42,7 +42,8 @@ def withheld_names(lesson, step, settled: set[str], context=None, values=None) -
     """The values of the draw that must not be on screen: what an unsettled exercise of the group asks for.
 
     That is the value it names, and any other value of the draw that is the same number as its answer
-    (∂E/∂b_o2 is δ_o2: while one is asked, the other is not quoted). The outputs of a softmax layer
+    (∂E/∂b_o2 is δ_o2: while one is asked, the other is not quoted), and any value named after it
+    (eps_path_1, ε times path_1). The outputs of a softmax layer
     sum to 1, so while one of them is asked for, none is shown.
     """
     from engine.answers import evaluate, format_number
@@ -58,6 +59,8 @@ def withheld_names(lesson, step, settled: set[str], context=None, values=None) -
                 continue
     names |= {k for k, v in (values or {}).items()
               if isinstance(v, float) and answers and format_number(v) in answers}
+    # a value named after a withheld one is made from it (eps_path_1 is ε times path_1)
+    names |= {k for k in (values or {}) if any(k.endswith("_" + n) for n in names)}
     network = context.get("network") if isinstance(context, dict) else None
     if network is not None and (network.activations or [""])[-1] == "softmax":
         from engine.network import unit_label
@@ -199,3 +202,34 @@ def gradient_check(network, x, t, mine: dict[str, float]) -> tuple[list[Gradient
                 rel = None if yours is None else float(relative_error(yours, numeric))
                 rows.append(GradientRow(name, yours, numeric, rel))
     return rows, check.max_rel_error
+
+
+def gradcheck_text(rows: list[GradientRow], backprop_error: float, open_steps: set) -> "Text":
+    """The finite-difference table: each weight's gradient as the learner gave it, the finite difference,
+    their relative error; a gradient that a step in `open_steps` still asks for shows "?"."""
+    from rich.text import Text
+
+    from engine.answers import format_number
+
+    text = Text()
+    text.append("Finite-difference check of your gradients\n", style="bold")
+    text.append("(E(w + ε) − E(w − ε)) / 2ε with ε = 10⁻⁶, one weight at a time\n\n", style="dim")
+    text.append(f"{'weight':<10}{'yours':>12}{'finite diff.':>14}{'rel. error':>14}\n", style="bold")
+    for row in rows:
+        hidden = row.yours is None and f"g{row.weight}" in open_steps
+        yours = "—" if row.yours is None else format_number(row.yours)
+        rel = ("answer first" if hidden else "not given") if row.rel_error is None else f"{row.rel_error:.1e}"
+        style = "" if row.rel_error is None else ("green" if row.rel_error < 5e-3 else "bold red")
+        numeric = "?" if hidden else format_number(row.numeric)
+        text.append(f"{row.weight:<10}{yours:>12}{numeric:>14}")
+        text.append(f"{rel:>14}\n", style=style)
+    given = [r for r in rows if r.rel_error is not None]
+    if not given:
+        text.append("\nYou have not answered a gradient step on these numbers yet. The table shows what "
+                    "the finite differences say, except for the gradients a step still asks you for.",
+                    style="dim")
+    else:
+        text.append("\nYour numbers are rounded to 4 figures, so relative errors up to about 10⁻³ mean "
+                    "agreement.", style="dim")
+    text.append(f"\nBackprop at full precision: worst relative error {backprop_error:.1e}.", style="dim")
+    return text

@@ -92,7 +92,8 @@ class FeedbackPanel(Static):
             self.set_classes(self._verdict_classes)
             self.update(self._verdict_text)
             return
-        old = Text.assemble((f"About your previous answer, {self.judged}", "bold"),
+        judged = self.judged if len(self.judged) <= 24 else self.judged[:23] + "…"
+        old = Text.assemble((f"About your previous answer, {judged}", "bold"),
                             (f" ({then}):\n", "dim"))
         old.append_text(self._verdict_text)
         old.stylize("dim", len(old.plain) - len(self._verdict_text.plain))

@@ -82,7 +82,7 @@ def _grad_text(value: float, hidden) -> str:
 def backward_values(output, withheld=()) -> tuple[dict[int, str], dict[int, list[tuple[str, str]]]]:
     """Each named node's gradient as shown, and for a node feeding several others the part that arrives
     from each of them; "?" for any number equal to a `withheld` answer, and for every part of a
-    gradient that is itself withheld (the parts would add up to it)."""
+    gradient that is itself withheld when no part is (the parts would add up to it)."""
     from engine.graph import gradient_arrivals
 
     hidden = _hidden(withheld)
@@ -93,9 +93,10 @@ def backward_values(output, withheld=()) -> tuple[dict[int, str], dict[int, list
     for node in named:
         fed = sorted(users.get(id(node), []), key=lambda u: u.label)
         if len(fed) > 1:
-            whole_hidden = grads[id(node)] == "?"
-            parts[id(node)] = [(u.label, "?" if whole_hidden else _grad_text(arrivals.get((id(node), id(u)), 0.0), hidden))
-                               for u in fed]
+            shown = [(u.label, _grad_text(arrivals.get((id(node), id(u)), 0.0), hidden)) for u in fed]
+            if grads[id(node)] == "?" and "?" not in (part for _, part in shown):
+                shown = [(label, "?") for label, _ in shown]  # they would add up to the hidden gradient
+            parts[id(node)] = shown
     return grads, parts
 
 
