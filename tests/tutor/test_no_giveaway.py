@@ -44,11 +44,28 @@ def number_shown(number: str, text: str) -> bool:
 
 
 def normal_formula(text: str) -> str:
-    """A formula with the differences between typing and printing taken out (× and ·, spaces, σ, δ, ′)."""
+    """A formula with the differences between typing and printing taken out (× and ·, spaces, σ, δ, ′, and
+    brackets, which print leaves out where typing needs them: Σ_k w_jk δ_k for sum_k(w_jk*delta_k))."""
     for typed, printed in (("**", "^"), ("sigmoid'", "σ′"), ("sigmoid", "σ"), ("delta", "δ"), ("sum_", "Σ_"),
                            ("-", "−"), ("'", "′")):
         text = text.replace(typed, printed)
-    return re.sub(r"[\s*·×]", "", text)
+    return re.sub(r"[\s*·×()]", "", text)
+
+
+def test_no_lesson_title_states_an_answer_of_its_lesson():
+    # the title is on screen at every step, in the header and on the home list
+    from tutor import catalog
+
+    curriculum, _ = catalog.load()
+    for lesson in curriculum.lessons:
+        title = normal_formula(lesson.title)
+        for step in lesson.exercise_steps:
+            if step.exercise.kind != "expression":
+                continue
+            for form in (step.exercise.answer, *step.exercise.accept):
+                f = normal_formula(form)
+                assert "=" + f not in title and not (len(f) >= 10 and f in title), \
+                    f"the title of {lesson.id} gives the answer of {step.id}: {lesson.title}"
 
 
 def formula_forms(step) -> list[str]:
