@@ -247,3 +247,19 @@ async def test_the_theme_is_remembered_for_next_time(tmp_path):
     async with again.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         assert again.theme == chosen
+
+
+async def test_a_warning_about_a_symbol_is_said_once(tmp_path):
+    app = make_app(data_dir=tmp_path, seed=4)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, close_welcome=True)
+        screen = await open_step(pilot, app, lambda l, s: s.exercise.kind == "expression"
+                                 and "a_j" in s.exercise.variables and "a_i" not in s.exercise.variables)
+        await pilot.press(*"a_i*a_j", "enter")
+        preview = plain(screen.query_one("#answer-preview"))
+        said = plain(screen.query_one("#feedback"))
+        assert "Not yet" in said
+        assert (preview + said).lower().count("you wrote a_i") == 1, (preview, said)
+        assert "Not yet. Not quite" not in said
+        await pilot.press("backspace")  # editing brings the warning back under the box
+        assert "a_i" in plain(screen.query_one("#answer-preview"))

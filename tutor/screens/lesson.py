@@ -249,6 +249,8 @@ class LessonScreen(Screen[None]):
             self.query_one("#answer", AnswerBox).input.value = ""
         self.verdict, self.judged = verdict, answer
         self._say(verdict)
+        if ex.kind != "choice":
+            self.query_one("#answer", AnswerBox).said_below(w for w in verdict.warnings if w in verdict.feedback)
         self.refresh_bindings()
 
     def _say(self, verdict) -> None:

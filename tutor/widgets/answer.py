@@ -18,8 +18,9 @@ PLACEHOLDER = {
 }
 
 
-def preview_text(exercise, answer: str) -> Text:
-    """How `answer` was read, with warnings for unknown symbols; empty for an empty answer."""
+def preview_text(exercise, answer: str, quiet: frozenset[str] = frozenset()) -> Text:
+    """How `answer` was read, with warnings for unknown symbols (except those in `quiet`, which the
+    verdict below already says); empty for an empty answer."""
     text = Text()
     if exercise is None or not answer.strip():
         return text
@@ -34,7 +35,8 @@ def preview_text(exercise, answer: str) -> Text:
     text.append("interpreted as  ", style="dim")
     text.append(p.interpreted, style="bold")
     for warning in p.warnings:
-        text.append(f"\n⚠ {warning}", style="yellow")
+        if warning not in quiet:
+            text.append(f"\n⚠ {warning}", style="yellow")
     return text
 
 
@@ -76,6 +78,12 @@ class AnswerBox(Vertical):
         box.placeholder = PLACEHOLDER.get(getattr(exercise, "kind", ""), "type your answer; Enter checks")
         box.value = answer
         self.query_one("#answer-preview", Static).update(preview_text(exercise, answer))
+
+    def said_below(self, warnings) -> None:
+        """The verdict under the box repeats these warnings: the preview leaves them out until the
+        answer is edited."""
+        self.query_one("#answer-preview", Static).update(
+            preview_text(self.exercise, self.input.value, frozenset(warnings)))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -59,7 +61,8 @@ class FeedbackPanel(Static):
         else:
             self.set_classes("-wrong")
             text.append("✗ Not yet. ", style="bold")
-            text.append(_without_generic_offer(verdict.feedback))
+            said = re.sub(r"^Not quite[:,.]?\s*", "", _without_generic_offer(verdict.feedback))
+            text.append(said[:1].upper() + said[1:])
         if echo and verdict.interpreted and not verdict.correct and not verdict.error:
             text.append("\nYou answered: ", style="dim")
             text.append(verdict.interpreted)
