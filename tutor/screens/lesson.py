@@ -320,6 +320,9 @@ class LessonScreen(Screen[None]):
             if self.step.scenario else "Worked solution (revealed)"
         )
         box.display = True
+        feedback = self.query_one("#feedback", FeedbackPanel)
+        if feedback.has_class("-note"):  # "press again" has been answered
+            feedback.clear()
         self._show_visual()  # its answer has been asked for: the picture may show it now
         self.call_after_refresh(box.scroll_visible, animate=False)
         if self.verdict is not None and not self.verdict.correct and not self.verdict.error:
