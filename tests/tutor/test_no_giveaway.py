@@ -68,6 +68,17 @@ def test_no_lesson_title_states_an_answer_of_its_lesson():
                     f"the title of {lesson.id} gives the answer of {step.id}: {lesson.title}"
 
 
+def softmax_partners(screen, asked: set) -> set[str]:
+    """The outputs of a softmax layer, while one of them is still asked for: they sum to 1, so none is
+    shown (a question that uses one gives what it is computed from, the weighted inputs)."""
+    context = getattr(screen.draw, "context", None)
+    network = context.get("network") if isinstance(context, dict) else None
+    if network is None or (network.activations or [""])[-1] != "softmax":
+        return set()
+    outputs = {f"a_o{j + 1}" for j in range(network.sizes[-1])}
+    return outputs if outputs & asked & screen.withheld else set()
+
+
 def formula_forms(step) -> list[str]:
     """The answer of an expression step and the forms it accepts, long enough not to match by accident."""
     spec = step.exercise
@@ -91,6 +102,11 @@ async def test_a_learner_who_skips_every_step_is_never_shown_an_answer(tmp_path)
                 text = visible_text(screen)
                 seed = screen.seed
                 for q_index, question in questions:
+                    bare = question.exercise.answer.strip()
+                    reading = re.fullmatch(r"[A-Za-z_]\w*", bare) is not None and \
+                        bare not in {lesson_parts.asked_quantity(s) for s in lesson.exercise_steps}
+                    if reading:
+                        continue  # the question asks to find a given among others (the rows of W^(2) are n_2)
                     if question.exercise.kind == "number" and seed is not None and question.seed_key == step.seed_key:
                         answer = format_number(lesson.exercise(question.id, seed).expected_value)
                         for place, content in text.items():
@@ -103,6 +119,14 @@ async def test_a_learner_who_skips_every_step_is_never_shown_an_answer(tmp_path)
                                 if form in normal_formula(text[place]):
                                     found.append(f"{lesson.id}/{step.id}: the {place} prints {form}, the answer "
                                                  f"of {question.id}")
+                if step.exercise is not None and screen.draw is not None:
+                    # and the question stays answerable: what it is worked out from is shown, unless it
+                    # is itself what another question asks (then "?" until that one is answered)
+                    asked = {lesson_parts.asked_quantity(s) for s in lesson.exercise_steps}
+                    used = set(re.findall(r"[A-Za-z_]\w*", step.exercise.answer)) & set(screen.draw.values)
+                    hidden = (used & screen.withheld) - asked - softmax_partners(screen, asked)
+                    if hidden:
+                        found.append(f"{lesson.id}/{step.id}: the question hides its own givens {sorted(hidden)}")
                 if step.exercise is not None and step.visual == "network":
                     asked = lesson_parts.asked_quantity(step)
                     if asked is not None and asked.startswith(("delta_", "a_", "net_")):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 _UNIT_QUANTITY = re.compile(r"^(net|a|delta)_([a-z]+\d+)$")
 _HIDDEN_DELTA = re.compile(r"delta_(h\d+)")
+_SYMBOL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def asked_quantity(step) -> str | None:
@@ -50,15 +51,17 @@ def withheld_names(lesson, step, settled: set[str], context=None, values=None) -
 
     open_steps = [s for s in group_members(lesson, step) if s.exercise is not None and s.id not in settled]
     names = {q for s in open_steps if (q := asked_quantity(s)) is not None}
-    answers = set()
     for s in open_steps:
-        if s.exercise.kind == "number" and values:
-            try:
-                answers.add(format_number(evaluate(s.exercise.answer, values)))
-            except Exception:  # a half-written step: nothing to compare with
-                continue
-    names |= {k for k, v in (values or {}).items()
-              if isinstance(v, float) and answers and format_number(v) in answers}
+        if s.exercise.kind != "number" or not values:
+            continue
+        try:
+            answer = format_number(evaluate(s.exercise.answer, values))
+        except Exception:  # a half-written step: nothing to compare with
+            continue
+        # the numbers a question is worked out from are its own givens, even when one equals its answer
+        givens = set(_SYMBOL.findall(s.exercise.answer))
+        names |= {k for k, v in values.items()
+                  if isinstance(v, float) and k not in givens and format_number(v) == answer}
     # a value named after a withheld one is made from it (eps_path_1 is ε times path_1)
     names |= {k for k in (values or {}) if any(k.endswith("_" + n) for n in names)}
     network = context.get("network") if isinstance(context, dict) else None
