@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from typing import TYPE_CHECKING, NoReturn, Sequence
 
 from engine.safe_text import json_text
 from tutor import __version__
 from tutor import output
-from tutor.output import OutputError, emit as _emit, say as _say, shown, silence_stdout
+from tutor.output import ECHO_CHARS, OutputError, emit as _emit, say as _say, shown
 
 if TYPE_CHECKING:
     from lessons.model import Curriculum
@@ -33,7 +34,8 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one short line and exit status 2, never a usage dump."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
+        # argparse quotes the offending argument in full: cut any long run of it
+        raise UsageError(re.sub(r"\S{%d,}" % (ECHO_CHARS + 1), lambda m: m.group()[:ECHO_CHARS - 1] + "…", message))
 
     def _print_message(self, message: str, file=None) -> None:
         # --help and --version: a failure to print is one line and status 1, never silently lost
