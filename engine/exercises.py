@@ -96,11 +96,16 @@ class ExerciseSpec:
 # --- templates -------------------------------------------------------------------------------
 
 
+MINUS = "\u2212"  # the minus sign the prose uses; the answer box reads it as "-"
+
+
 class _Num(float):
-    """A float that formats to 4 significant figures unless a format spec says otherwise."""
+    """A float that formats to 4 significant figures unless a format spec says otherwise, with the
+    prose's minus sign (−), so that e^(−(−0.3852)) does not mix it with an ASCII hyphen."""
 
     def __format__(self, spec: str) -> str:
-        return answers.format_number(float(self)) if not spec else format(float(self), spec)
+        text = answers.format_number(float(self)) if not spec else format(float(self), spec)
+        return text.replace("-", MINUS)
 
 
 class _Formatter(string.Formatter):
