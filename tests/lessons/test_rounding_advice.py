@@ -1,9 +1,9 @@
 """A learner who follows the lessons' rounding advice is never marked wrong.
 
 The advice (typing.md, and the first worked example of the output-weight and backward-pass lessons):
-work from the numbers as shown (4 significant figures) and round every product, quotient and function
-value you write down to 4 significant figures. This test does exactly that for every number exercise,
-on many seeds, with its own evaluator (not the engine's), and requires every such answer to be accepted.
+work from the numbers as shown (4 significant figures) and round every intermediate result you write
+down to 4 significant figures. This test does exactly that for every number exercise, on many seeds,
+with its own evaluator (not the engine's), and requires every such answer to be accepted.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ FUNCTIONS = {
 
 
 def by_hand(node, shown: dict[str, float]) -> float:
-    """The answer formula worked the way the advice says: each product, quotient, power and function
-    value rounded to 4 significant figures; sums and differences of such numbers are exact."""
+    """The answer formula worked the way the advice says: every intermediate result (sum, difference,
+    product, quotient, power, function value) rounded to 4 significant figures."""
     if isinstance(node, Num):
         return node.value
     if isinstance(node, Const):
@@ -53,9 +53,9 @@ def by_hand(node, shown: dict[str, float]) -> float:
     assert isinstance(node, BinOp)
     a, b = by_hand(node.left, shown), by_hand(node.right, shown)
     if node.op == "+":
-        return a + b
+        return _round4(a + b)
     if node.op == "-":
-        return a - b
+        return _round4(a - b)
     if node.op == "*":
         return _round4(a * b)
     if node.op == "/":
@@ -76,7 +76,7 @@ NUMBER_ITEMS = [
 def test_the_rounding_evaluator_rounds():
     """The evaluator really rounds: (1/3)·3 worked by hand is 0.9999, not 1."""
     assert by_hand(parse("(1/3)*3"), {}) == pytest.approx(0.9999, abs=1e-12)
-    assert by_hand(parse("x*x + 1"), {"x": 0.12345}) == pytest.approx(0.01524 + 1, abs=1e-12)
+    assert by_hand(parse("x*x + 1"), {"x": 0.12345}) == pytest.approx(1.015, abs=1e-12)
 
 
 @pytest.mark.parametrize(("lesson", "item_id", "spec", "is_step"), NUMBER_ITEMS,
