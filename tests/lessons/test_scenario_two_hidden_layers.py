@@ -45,16 +45,17 @@ def _nets(v, W):
     return x, nets
 
 
-def _draw(seed):
-    return scenarios.get("two-hidden-layers")(np.random.default_rng(seed), {}).values
+def _case(seed):
+    """The drawn values, the weight matrices, the targets, the input and every layer's net."""
+    v = scenarios.get("two-hidden-layers")(np.random.default_rng(seed), {}).values
+    W = _weights(v)
+    x, nets = _nets(v, W)
+    return v, W, np.array([v["t_1^(3)"], v["t_2^(3)"]]), x, nets
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_delta_is_dE_dnet_by_central_differences(seed):
-    v = _draw(seed)
-    W = _weights(v)
-    t = np.array([v["t_1^(3)"], v["t_2^(3)"]])
-    x, nets = _nets(v, W)
+    v, W, t, x, nets = _case(seed)
     for layer in (1, 2, 3):
         for j in (0, 1):
             e = np.zeros(2)
@@ -69,10 +70,7 @@ def test_every_delta_is_dE_dnet_by_central_differences(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_first_layer_gradients_match_a_finite_difference_on_the_weight(seed):
-    v = _draw(seed)
-    W = _weights(v)
-    t = np.array([v["t_1^(3)"], v["t_2^(3)"]])
-    x, _ = _nets(v, W)
+    v, W, t, x, _ = _case(seed)
     for k in (0, 1):
         for j in (0, 1):
             Wp = [w.copy() for w in W]
@@ -87,7 +85,7 @@ def test_first_layer_gradients_match_a_finite_difference_on_the_weight(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_summing_over_both_later_layers_counts_every_road_twice(seed):
-    v = _draw(seed)
+    v = _case(seed)[0]
     for j in (1, 2):
         assert v[f"every_{j}L1"] == pytest.approx(2 * v[f"fd_delta_{j}L1"], rel=1e-6, abs=1e-10)
         for i in (1, 2):
@@ -96,7 +94,7 @@ def test_summing_over_both_later_layers_counts_every_road_twice(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_no_hidden_sum_nearly_cancels(seed):
-    v = _draw(seed)
+    v = _case(seed)[0]
     for layer in (1, 2):
         for j in (1, 2):
             terms = [v[f"w_{j}{k}L{layer + 1}"] * v[f"delta_{k}L{layer + 1}"] for k in (1, 2)]
