@@ -29,8 +29,7 @@ class OneRoad:
     def note(self) -> str:
         """A reading warning: how the answer was understood (never whether it is right)."""
         k = self.letter
-        return (f"{k} is outside any sum_{k}(...), so it was read as one particular unit {k}: "
-                f"the term for {k} = 1, or for {k} = 2, and so on")
+        return f"{k} is outside any sum_{k}(...), so this was read as the term of one particular unit {k}"
 
     @property
     def feedback(self) -> str:

@@ -29,5 +29,5 @@ def general_prime_message(name: str, pos: int) -> str | None:
     if name != "h":
         return None
     return (f"h′ at position {pos} is the derivative of a general activation function h (Bishop's notation). "
-            "Name the activation instead: sigmoid'(…) for σ′ (or write it with a, as a_j*(1-a_j)), "
-            "tanh'(…) or relu'(…)")
+            "Name the activation instead: sigmoid'(…) for σ′, tanh'(…) or relu'(…), "
+            "with the weighted input inside the parentheses")
