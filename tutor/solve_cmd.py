@@ -129,7 +129,7 @@ def _print_worked(spec, sol, path: str) -> None:
     net = spec.network
     loss = "sse: E = ½Σ_k (t_k − a_k)²" if net.loss == "sse" else "cross_entropy: E = −Σ_k t_k ln a_k"
     # the description is made printable on loading; the path here
-    console.print(Text("\n".join(textwrap.wrap(spec.description or printable(path), width, break_long_words=False)),
+    console.print(Text("\n".join(textwrap.wrap(spec.description or printable(path), width, break_on_hyphens=False)),
                        style="bold"))
     header = (f"layers {'-'.join(map(str, net.sizes))}, activations {', '.join(net.activations)}, loss {loss}, "
               f"{'with' if net.biases is not None else 'no'} biases")

@@ -125,6 +125,12 @@ async def test_a_learner_who_skips_every_step_is_never_shown_an_answer(tmp_path)
                     asked = {lesson_parts.asked_quantity(s) for s in lesson.exercise_steps}
                     used = set(re.findall(r"[A-Za-z_]\w*", step.exercise.answer)) & set(screen.draw.values)
                     hidden = (used & screen.withheld) - asked - softmax_partners(screen, asked)
+                    # a given that is the same number as what another open question asks is "?" too
+                    # (∂E/∂b_o2 is δ_o2): a skipped value shows "?" in the steps that need it
+                    others = {format_number(lesson.exercise(s.id, seed).expected_value)
+                              for s in lesson.exercise_steps
+                              if s.seed_key == step.seed_key and s is not step and s.exercise.kind == "number"}
+                    hidden = {g for g in hidden if format_number(screen.draw.values[g]) not in others}
                     if hidden:
                         found.append(f"{lesson.id}/{step.id}: the question hides its own givens {sorted(hidden)}")
                 if step.exercise is not None and step.visual == "network":
