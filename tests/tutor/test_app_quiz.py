@@ -9,6 +9,7 @@ from engine.answers import evaluate
 from tutor import catalog
 from tutor.app import make_app
 from tutor.screens.quiz import QuizScreen
+from tutor.screens.quiz_choice import QuizChoice
 
 SIZE = (100, 32)
 
@@ -62,6 +63,8 @@ async def test_quiz_all_from_home_and_escape(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("enter", "q")
+        assert isinstance(app.screen, QuizChoice)
+        await pilot.press("a", "enter")  # tick every lesson, start
         assert isinstance(app.screen, QuizScreen)
         lessons_with_items = {l.id for l in app.curriculum.lessons if l.quiz}
         assert {i.key.split("/")[0] for i in app.screen.items} <= lessons_with_items

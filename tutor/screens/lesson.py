@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.exercises import fill
+from tutor.review import step_key
 from tutor.screens import lesson_parts
 from tutor.widgets.answer import AnswerBox
 from tutor.widgets.curves import SigmoidCurves
@@ -203,6 +204,7 @@ class LessonScreen(Screen[None]):
             return
         if not verdict.error and self.progress is not None:
             self.progress.record_attempt(self.lesson.id, self.step.id, answer, verdict.correct, verdict.mistake, self.seed)
+            self.progress.record_exercise_answer(step_key(self.lesson.id, self.step.id), verdict.correct)
         if verdict.correct:
             self.solved_now, self.last_right = True, answer.strip()
             self._show_visual(self.exercise, self.progress.solved_steps(self.lesson.id) if self.progress else set())
