@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("quiz", parents=[common], help="a quiz on the lessons named (all if none)",
                        description="A quiz with fresh numbers; items you got wrong before come first.")
     p.add_argument("lesson_ids", metavar="ID", nargs="*", help="lessons to draw from (default: all)")
+    p.add_argument("--due", action="store_true",
+                   help="questions due for review first, missed lesson exercises too (default: lessons begun)")
     sub.add_parser("list", parents=[common], help="the lessons, their ids and your progress",
                    description="List the lessons with their ids, titles and your progress.")
     p = sub.add_parser("progress", parents=[common], help="a summary of your progress (--json for JSON)",
@@ -199,6 +201,21 @@ def _reset(args: argparse.Namespace, cur: Curriculum) -> int:
         store.close()
 
 
+def _summary(store, cur: Curriculum) -> dict:
+    """The store's summary, with where "continue" goes and what is due for review (as home shows them)."""
+    from tutor import review
+    from tutor.continuation import next_step
+
+    summary = store.summary(cur)
+    where = next_step(cur, store)
+    due = review.due_by_lesson(cur, store)
+    summary["continue"] = None if where is None else where.as_dict()
+    summary["due"] = sum(due.values())
+    for item in summary["lessons"]:
+        item["due"] = due.get(item["id"], 0)
+    return summary
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command
     if command == "solve":
@@ -212,14 +229,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _error(problem) if (problem := _check_ids(cur, [args.lesson_id])) else _run_app(args, ("lesson", args.lesson_id))
     if command == "quiz":
         ids = tuple(dict.fromkeys(args.lesson_ids))
-        return _error(problem) if (problem := _check_ids(cur, ids)) else _run_app(args, ("quiz", *ids))
+        kind = "due" if args.due else "quiz"
+        return _error(problem) if (problem := _check_ids(cur, ids)) else _run_app(args, (kind, *ids))
     if command == "reset":
         return _reset(args, cur)
     from tutor.plain import format_list, format_progress
 
     store = _open_progress(args)
     try:
-        summary = store.summary(cur)
+        summary = _summary(store, cur)
     finally:
         store.close()
     if command == "list":

@@ -31,9 +31,10 @@ def _next_in(lesson: Lesson, progress: Progress | None) -> int | None:
     """The index of the next unfinished step of `lesson`, or None when the lesson is done.
 
     A lesson is done when every exercise is solved (its ✓ on the home screen). Otherwise, from the
-    step the learner was on: that step, when it is an explanation being read or an exercise not yet
-    solved; else the first later step that is an unsolved exercise or an explanation beyond any step
-    worked on; and when the end is reached, the first exercise left unsolved earlier in the lesson.
+    step the learner was on: the first step that is an exercise not yet solved, or an explanation not
+    yet read — beyond every step worked on (answered, hinted), or the furthest step itself while the
+    learner was reading it (the last step counts as read: leaving it is finishing the lesson); and
+    when the end is reached, the first exercise left unsolved earlier in the lesson.
     """
     steps = lesson.steps
     if not steps:
@@ -55,7 +56,7 @@ def _next_in(lesson: Lesson, progress: Progress | None) -> int | None:
         if step.exercise is not None:
             if step.id not in solved:
                 return i
-        elif i > furthest or (i == here and i < last):
+        elif i > furthest or (i == here == furthest and i < last):
             return i
     if unsolved:
         return unsolved[0]

@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from pilot_helpers import ready
+from pilot_helpers import a_wrong_answer, ready
 
-from engine.answers import evaluate
 from tutor import catalog
 from tutor.app import make_app
 from tutor.screens.quiz import QuizScreen
 from tutor.screens.quiz_choice import QuizChoice
 
 SIZE = (100, 32)
-
-
-def a_wrong_answer(exercise) -> str:
-    """A wrong answer the grader can read: a catalogued mistake when there is one, else a far-off value."""
-    if exercise.kind == "choice":
-        return next(c.key for c in exercise.choices if not c.correct)
-    for m in exercise.spec.mistakes:
-        if m.answer:
-            return repr(evaluate(m.answer, exercise.values)) if exercise.kind == "number" else m.answer
-    return "12345"
 
 
 async def test_quiz_from_start_to_score(tmp_path):
