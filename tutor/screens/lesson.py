@@ -16,6 +16,7 @@ from tutor.review import step_key
 from tutor.screens import lesson_parts
 from tutor.widgets.answer import AnswerBox
 from tutor.widgets.curves import SigmoidCurves
+from tutor.widgets.prose import LessonMarkdown
 from tutor.widgets.feedback import FeedbackPanel, HintLadder
 from tutor.widgets.graph import GraphView
 from tutor.widgets.network import NetworkView
@@ -61,11 +62,11 @@ class LessonScreen(Screen[None]):
             yield NetworkView(id="network", classes="visual")
             yield GraphView(id="graph", classes="visual")
             yield SigmoidCurves(id="curves", classes="visual")
-            yield Markdown(id="prose")
+            yield LessonMarkdown(id="prose")
             yield Static("Enter or Ctrl+N: next step.", id="continue-hint")
             with Vertical(id="solution-box"):
                 yield Static("Worked solution (revealed)", id="solution-title")
-                yield Markdown(id="solution")
+                yield LessonMarkdown(id="solution")
             yield Static(id="check-result")
         with Vertical(id="answer-dock"):
             yield HintLadder(id="hints")

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from tutor.review import MAX_ITEMS, Planned
 from tutor.widgets.answer import AnswerBox
+from tutor.widgets.prose import LessonMarkdown
 from tutor.widgets.feedback import FeedbackPanel
 
 
@@ -80,7 +81,7 @@ class QuizScreen(Screen[None]):
         with VerticalScroll(id="quiz-body"):
             yield Static(id="quiz-prompt")
             yield OptionList(id="quiz-choices")
-            yield Markdown(id="quiz-review")
+            yield LessonMarkdown(id="quiz-review")
         with Vertical(id="quiz-dock"):
             yield AnswerBox(id="quiz-answer")
             yield FeedbackPanel(id="quiz-feedback")

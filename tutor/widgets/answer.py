@@ -72,7 +72,14 @@ class AnswerBox(Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.query_one("#answer-preview", Static).update(preview_text(self.exercise, event.value))
+        preview = self.query_one("#answer-preview", Static)
+        text = preview_text(self.exercise, event.value)
+        # A new layout of the whole screen costs more than the rest of a keystroke: ask for one only
+        # when the preview takes a different number of lines.
+        width = max(preview.content_size.width, 1)
+        lines = len(text.wrap(self.app.console, width)) if text.plain else 0
+        preview.update(text, layout=lines != getattr(self, "_preview_lines", -1))
+        self._preview_lines = lines
 
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
