@@ -49,7 +49,9 @@ def format_progress(summary: dict[str, Any]) -> str:
     if where is not None:
         verb = "Continue" if summary["last_lesson"] is not None else "Start"
         lines.append(f"{verb} with: {PROG} lesson {where['lesson']}")
-        lines.append(f"  (step {where['step_number']} of {where['steps']}: {where['step_title']}; c on the home screen goes there too)")
+        at = f"  at step {where['step_number']} of {where['steps']}: "
+        title = where["step_title"]
+        lines.append(at + (title if len(at) + len(title) <= 80 else title[:79 - len(at)] + "…"))
     elif summary["lessons"]:
         lines.append(f"Every lesson is done. Quiz yourself: {PROG} quiz")
     due = summary.get("due", 0)

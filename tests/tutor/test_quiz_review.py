@@ -195,7 +195,7 @@ async def test_a_wrong_lesson_answer_is_due_on_home_in_progress_and_first_in_a_d
         assert isinstance(quiz, QuizScreen) and quiz.due
         first = quiz.item
         assert first.key == review.step_key(lesson.id, step.id) and first.planned.from_lesson_step
-        assert "a lesson exercise you missed" in str(quiz.query_one("#quiz-title").render())
+        assert "A lesson exercise you answered wrongly" in str(quiz.query_one("#quiz-prompt").render())
         assert first.exercise.spec.id == step.exercise.id
 
     assert main(["progress", "--data-dir", str(tmp_path)]) == 0

@@ -127,12 +127,15 @@ class QuizScreen(Screen[None]):
         item = self.item
         ex = item.exercise
         label = "Retry" if self.retrying else "Question"
-        origin = " · a lesson exercise you missed" if item.planned.from_lesson_step else ""
         self.query_one("#quiz-title", Static).update(
             Text.assemble((f"{label} {self.current + 1} of {len(self.items)}", "bold"),
-                          (f" · from “{item.lesson_title}”{origin}", "dim"))
+                          (f" · from “{item.lesson_title}”", "dim"))
         )
-        self.query_one("#quiz-prompt", Static).update(Text(ex.prompt.strip(), style="bold"))
+        prompt = Text()
+        if item.planned.from_lesson_step:
+            prompt.append("A lesson exercise you answered wrongly, asked again.\n\n", style="dim italic")
+        prompt.append(ex.prompt.strip(), style="bold")
+        self.query_one("#quiz-prompt", Static).update(prompt)
         choices = self.query_one("#quiz-choices", OptionList)
         choices.clear_options()
         choices.display = ex.kind == "choice"

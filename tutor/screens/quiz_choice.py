@@ -49,7 +49,7 @@ class QuizChoice(ModalScreen[Choice | None]):
                 note.append(progress.status(lesson.id, [s.id for s in lesson.exercise_steps]))
             if due.get(lesson.id):
                 note.append(f"{due[lesson.id]} due")
-            label = Text.assemble(f"{lesson.order:02d} ", (f"{lesson.title:<44.44}", "bold"),
+            label = Text.assemble(f"{lesson.order:02d} ", (f"{lesson.title:<40.40}", "bold"),
                                   (f" {' · '.join(note)}", "dim"))
             lessons.add_option(Selection(label, lesson.id, lesson.id in begun or not begun))
         self._say()
@@ -58,8 +58,12 @@ class QuizChoice(ModalScreen[Choice | None]):
     def _say(self, warning: str = "") -> None:
         """The keys, how much is due, and a warning when there is one (in place, never over the list)."""
         total_due = sum(review.due_by_lesson(self.app.curriculum, self.app.progress).values())
-        due_line = (f"{total_due} question{'s' if total_due != 1 else ''} due for review: d asks them first."
-                    if total_due else "Nothing is due for review yet.")
+        if total_due == 1:
+            due_line = "1 question is due for review: d asks it first."
+        elif total_due:
+            due_line = f"{total_due} questions are due for review: d asks them first."
+        else:
+            due_line = "Nothing is due for review yet."
         text = Text()
         if warning:
             text.append(f"⚠ {warning}\n", style="bold yellow")
