@@ -40,21 +40,30 @@ class BackpropTutor(App):
         self.curriculum: Curriculum | None = None
         self.problems: list[str] = []
         self.seeds = SeedSource(seed)
+        self._home_up = False
 
     # --- start-up ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+        self._home_up = True
+        self._check_size()
+        # The progress store (sqlite3) and the lessons (numpy, the answer checker) wait until the
+        # home screen has painted: nothing on the first screen needs them.
+        self.call_after_refresh(self._open_store)
+
+    def _open_store(self) -> None:
         from tutor.progress import Progress
 
         self.progress = Progress.open(self.data_dir)
         if self.progress.notice:
             self.notify(self.progress.notice, title="Progress", severity="warning", timeout=12)
-        self.push_screen(HomeScreen())
         if self.start[0] == "home" and self.progress.first_run():
+            if isinstance(self.screen, TooSmallScreen):
+                self.pop_screen()  # the welcome goes under the size warning, which _check_size puts back
             self.push_screen(WelcomeScreen(), lambda _: self.progress.mark_welcomed())
-        self._check_size()
-        # The lessons import numpy and the answer checker: let the home screen paint first.
-        self.call_after_refresh(self._load_curriculum)
+            self._check_size()
+        self._load_curriculum()
 
     @work(thread=True, exclusive=True, group="curriculum")
     def _load_curriculum(self) -> None:
@@ -193,7 +202,7 @@ class BackpropTutor(App):
     # --- terminal size -------------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.progress is not None:  # mounted: the home screen is in place
+        if self._home_up:
             self._check_size(event.size)
 
     def _check_size(self, size=None) -> None:

@@ -148,13 +148,10 @@ def _open_progress(args: argparse.Namespace):
 def _run_app(args: argparse.Namespace, start: tuple[str, ...]) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         return _error(f"the tutor needs a terminal to run in; for plain text try `{PROG} list` or `{PROG} progress`")
-    from tutor.app import make_app
+    from tutor.launch import run_app
     from tutor.progress import default_data_dir
 
-    app = make_app(data_dir=default_data_dir(getattr(args, "data_dir", None)), seed=getattr(args, "seed", None),
-                   start=start)
-    app.run()
-    return getattr(app, "return_code", None) or 0
+    return run_app(default_data_dir(getattr(args, "data_dir", None)), getattr(args, "seed", None), start)
 
 
 def _confirm(question: str) -> bool | None:
