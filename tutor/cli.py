@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The full command-line grammar; shared options are accepted before or after the subcommand."""
     common = _Parser(add_help=False)
     common.add_argument("--seed", type=_seed, default=argparse.SUPPRESS, metavar="N",
-                        help="seed for reproducible exercise numbers")
+                        help="exercise numbers from this seed: the same N, the same numbers (they replace stored ones)")
     common.add_argument(
         "--data-dir",
         type=_folder,
@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="A quiz with fresh numbers; items you got wrong before come first.")
     p.add_argument("lesson_ids", metavar="ID", nargs="*", help="lessons to draw from (default: all)")
     p.add_argument("--due", action="store_true",
-                   help="questions due for review first, missed lesson exercises too (default: lessons begun)")
+                   help="ask what is due for review first, missed lesson exercises too")
     sub.add_parser("list", parents=[common], help="the lessons, their ids and your progress",
                    description="List the lessons with their ids, titles and your progress.")
     p = sub.add_parser("progress", parents=[common], help="a summary of your progress (--json for JSON)",

@@ -49,15 +49,20 @@ def _begin(data_dir, *lessons) -> None:
 # -- choosing what to quiz, in the app -----------------------------------------------------------------
 
 
+async def _chooser(pilot) -> QuizChoice:
+    await ready(pilot)
+    await pilot.press("q")
+    chooser = pilot.app.screen
+    assert isinstance(chooser, QuizChoice)
+    return chooser
+
+
 async def test_the_chooser_ticks_the_lessons_begun_and_a_quiz_covers_only_those(tmp_path):
     first, second, third = _quizzed(3)
     _begin(tmp_path, second)
     app = make_app(data_dir=tmp_path, seed=3)
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await pilot.press("q")
-        chooser = app.screen
-        assert isinstance(chooser, QuizChoice)
+        chooser = await _chooser(pilot)
         assert chooser._ticked() == (second.id,)
         await pilot.press("enter")
         quiz = app.screen
@@ -70,9 +75,7 @@ async def test_lessons_picked_by_hand_are_the_ones_quizzed(tmp_path):
     _begin(tmp_path, second)
     app = make_app(data_dir=tmp_path, seed=3)
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await pilot.press("q")
-        chooser = app.screen
+        chooser = await _chooser(pilot)
         listed = chooser.listed
         # untick the lesson begun, tick the first and the third instead, with Space as a learner would
         for lesson in (second, first, third):
