@@ -1,4 +1,4 @@
-"""Markdown for lesson text: a code block is shown as the plain text it is, with no language guessed."""
+"""Markdown for lesson text: code blocks are the plain text they are, and one parser serves every update."""
 
 from __future__ import annotations
 
@@ -19,7 +19,25 @@ class PlainFence(MarkdownFence):
         return super().highlight(code, language or "text", ansi=ansi, dark=dark)
 
 
+_PARSER = None
+
+
+def _parser():
+    """One parser for every update: Textual otherwise builds a new one (and its link finder's
+    regular expressions) each time a step's text changes. Parsing keeps no state between documents."""
+    global _PARSER
+    if _PARSER is None:
+        from markdown_it import MarkdownIt
+
+        _PARSER = MarkdownIt("gfm-like")
+    return _PARSER
+
+
 class LessonMarkdown(Markdown):
-    """Markdown whose code blocks are plain text (see PlainFence)."""
+    """Markdown whose code blocks are plain text (see PlainFence), parsed by one shared parser."""
 
     BLOCKS = {**Markdown.BLOCKS, "fence": PlainFence, "code_block": PlainFence}
+
+    def __init__(self, markdown: str | None = None, **kwargs) -> None:
+        kwargs.setdefault("parser_factory", _parser)
+        super().__init__(markdown, **kwargs)
