@@ -65,15 +65,16 @@ class SignIn:
 
 def clean_name(text: str) -> str:
     """The name as it will be shown: NFC, spaces trimmed and collapsed. BadName when it cannot be used."""
-    name = " ".join(unicodedata.normalize("NFC", str(text)).split())
+    text = unicodedata.normalize("NFC", str(text))
+    for ch in text:
+        # control (tab, newline, NUL), format, surrogate, private-use and unassigned characters
+        if unicodedata.category(ch).startswith("C"):
+            raise BadName("A name can only have letters, digits, spaces and punctuation.")
+    name = " ".join(text.split())
     if not name:
         raise BadName("Type your name first.")
     if len(name) > MAX_NAME_CHARS:
         raise BadName(f"That name is too long: at most {MAX_NAME_CHARS} characters.")
-    for ch in name:
-        # control, format, surrogate, private-use and unassigned characters: invisible or unsafe
-        if unicodedata.category(ch).startswith("C"):
-            raise BadName("A name can only have letters, digits, spaces and punctuation.")
     return name
 
 

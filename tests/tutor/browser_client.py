@@ -129,6 +129,11 @@ class BrowserSession:
             except asyncio.TimeoutError:
                 pass
 
+    async def wait_for_close(self, timeout: float = 30.0) -> None:
+        """Wait until the server closes this connection."""
+        if self._reader is not None:
+            await asyncio.wait_for(asyncio.shield(self._reader), timeout)
+
     async def type(self, text: str) -> None:
         """Send keys as the page does (Enter is "\\r")."""
         assert self.ws is not None
