@@ -21,6 +21,8 @@ from aiohttp import WSCloseCode, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
+from tutor.serve_sessions import StarterAppService
+
 log = logging.getLogger("textual-serve")
 
 from tutor.serve_defaults import DEFAULT_HOST, DEFAULT_PORT  # noqa: F401  (re-exported)
@@ -65,15 +67,9 @@ def app_args(data_dir: Path, seed: int | None) -> list[str]:
     return args + (["--seed", str(seed)] if seed is not None else [])
 
 
-def session_command(data_dir: Path, seed: int | None, starter_socket: Path) -> str:
-    """The shell command textual-serve runs for each browser connection.
-
-    A tiny launcher hands the connection to the warm starter (serve_zygote) listening on
-    starter_socket; if the starter is not there, the launcher runs the app itself.
-    """
-    launcher = Path(__file__).with_name("serve_launch.py")
-    direct = [sys.executable, "-m", "tutor.classroom_app", *app_args(data_dir, seed)]
-    parts = [sys.executable, "-S", str(launcher), str(starter_socket), "--", *direct]
+def session_command(data_dir: Path, seed: int | None) -> str:
+    """The shell command that starts one session's app from scratch (when there is no warm starter)."""
+    parts = [sys.executable, "-m", "tutor.classroom_app", *app_args(data_dir, seed)]
     return " ".join(shlex.quote(p) for p in parts)
 
 
@@ -90,7 +86,8 @@ def _session_environment() -> dict[str, str]:
 class ClassroomServer(Server):
     """textual-serve's Server with page links that follow the address the browser used, and a clean stop.
 
-    Every connection gets its own app process (textual-serve's AppService). On shutdown every
+    Every connection gets its own app process (textual-serve's AppService), forked from a warm
+    starter process that has imported the tutor once (see serve_sessions). On shutdown every
     browser is told the session ended and every app is asked to quit, so each saves and closes its
     progress file before the server exits.
     """
@@ -98,8 +95,7 @@ class ClassroomServer(Server):
     def __init__(self, *, host: str, port: int, data_dir: Path, seed: int | None = None):
         self._socket_dir = Path(tempfile.mkdtemp(prefix="backprop-tutor-serve-"))
         self.starter_socket = self._socket_dir / "starter.sock"
-        super().__init__(session_command(data_dir, seed, self.starter_socket), host=host, port=port,
-                         title="backprop-tutor")
+        super().__init__(session_command(data_dir, seed), host=host, port=port, title="backprop-tutor")
         self.data_dir = Path(data_dir)
         self.seed = seed
         self.sessions: set[web.WebSocketResponse] = set()
@@ -156,9 +152,10 @@ class ClassroomServer(Server):
         try:
             await websocket.prepare(request)
             self.sessions.add(websocket)
-            app_service = AppService(self.command, write_bytes=websocket.send_bytes, write_str=websocket.send_str,
-                                     close=websocket.close, download_manager=self.download_manager,
-                                     debug=self.debug)
+            app_service = StarterAppService(
+                self.command, starter=self.starter_socket if self.starter is not None else None,
+                write_bytes=websocket.send_bytes, write_str=websocket.send_str, close=websocket.close,
+                download_manager=self.download_manager, debug=self.debug)
             await app_service.start(width, height)
             await self._process_messages(websocket, app_service)
         except asyncio.CancelledError:

@@ -2,9 +2,10 @@
 
 Importing Textual and the tutor costs about half a second of CPU; thirty browsers connecting at once
 on two cores would wait seconds for that. This process pays it once. For each connection the
-launcher (serve_launch.py) sends its stdin, stdout and stderr over a Unix socket; a forked child
-takes them as its own and runs the classroom app exactly as a fresh process would, and the
-launcher gets the child's exit status when it ends. Each session is still its own process.
+server (serve_sessions.py) sends three pipes, to be the app's stdin, stdout and stderr, and the
+environment textual-serve gives an app, over a Unix socket; a forked child takes them as its own
+and runs the classroom app exactly as a fresh process would, and the server gets the child's exit
+status when it ends. Each session is still its own process.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def _run_child(fds: list[int], env: dict[str, str], app_args: list[str]) -> int:
 
 
 class Starter:
-    """The fork server: accepts launchers on a Unix socket and reports each child's exit status back."""
+    """The fork server: accepts requests on a Unix socket and reports each child's exit status back."""
 
     def __init__(self, path: Path, app_args: list[str]):
         self.path = Path(path)

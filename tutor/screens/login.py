@@ -7,12 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from tutor.learners import PIN_DIGITS, BadName, BadPin, Learner, Registry, SignIn, check_pin_rule, clean_name
 
 INTRO = (
-    "[b]Sign in to the class[/b]\n\n"
+    "[b]backprop-tutor · Sign in to the class[/b]\n\n"
     "Type your name and press [b]Enter[/b]. The first time you use a name you choose a PIN for it; "
     "next time the same name and PIN bring your progress back."
 )
@@ -40,7 +40,7 @@ class LoginScreen(Screen[Learner]):
         self._new_pin = ""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        # No header here: this screen is the first paint of every connection, and kept light.
         with Vertical(id="login"):
             yield Static(INTRO, id="login-intro")
             yield Input(placeholder="your name", id="login-name", max_length=40)
