@@ -23,6 +23,7 @@ BENCHMARKS = {
     "grading": "grading_corpus",
     "engine": "bench_engine",
     "memory": "bench_memory",
+    "classroom": "bench_classroom",
 }
 
 

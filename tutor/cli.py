@@ -100,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("progress", parents=[common], help="a summary of your progress (--json for JSON)",
                        description="Summarise your progress.")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    from tutor import classroom_cli
+
+    classroom_cli.add_transfer_options(p)
     p = sub.add_parser("reset", parents=[common], help="forget progress for one lesson or all (asks first)",
                        description="Forget progress for one lesson, or for every lesson; asks first.")
     p.add_argument("lesson_id", metavar="ID", nargs="?", help="the lesson to forget (default: all lessons)")
@@ -108,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     from tutor import solve_cmd
 
     solve_cmd.add_parser(sub, parents=[common])
+    from tutor import classroom_cli, examples
+
+    examples.add_parser(sub, parents=[common])
+    classroom_cli.add_parsers(sub, parents=[common])
     return parser
 
 
@@ -157,8 +164,13 @@ def _open_progress(args: argparse.Namespace, *, read_only: bool = False):
     return store
 
 
+def _web_driver() -> bool:
+    """Whether Textual is told to draw for a browser (textual-serve sets this): no terminal is needed then."""
+    return os.environ.get("TEXTUAL_DRIVER", "").startswith("textual.drivers.web_driver:")
+
+
 def _run_app(args: argparse.Namespace, start: tuple[str, ...]) -> int:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) and not _web_driver():
         return _error(f"the tutor needs a terminal to run in; for plain text try `{PROG} list` or `{PROG} progress`")
     from tutor.launch import run_app
     from tutor.progress import default_data_dir
@@ -233,6 +245,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         from tutor import solve_cmd
 
         return solve_cmd.run(args)
+    if command == "examples":
+        from tutor import examples
+
+        _emit(examples.format_list())
+        return 0
+    if command in ("serve", "class") or getattr(args, "export", None) or getattr(args, "import_file", None):
+        from tutor import classroom_cli
+
+        return classroom_cli.run(args)
     if command is None:
         return _run_app(args, ("home",))  # the app loads the lessons itself, after its first screen
     cur = load_curriculum(warn=command in ("list", "progress"))
