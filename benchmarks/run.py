@@ -19,9 +19,11 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 #: name on the command line -> module with run(quick) -> rows
 BENCHMARKS = {
     "startup": "bench_startup",
+    "keys": "bench_keys",
     "grading": "grading_corpus",
     "engine": "bench_engine",
     "memory": "bench_memory",
+    "classroom": "bench_classroom",
 }
 
 

@@ -16,7 +16,7 @@ from textual.widgets import Label, Static
 from tutor.app import make_app
 from tutor.layout import fit_display, fits, keep_line_breaks
 from tutor.screens.lesson import LessonScreen
-from tutor.widgets.lesson_text import DisplayFormula
+from tutor.widgets.prose import DisplayFormula
 
 
 def given_text(widget) -> str:

@@ -15,6 +15,7 @@ from tutor.screens.help import KEYS, HelpScreen
 from tutor.screens.home import HomeScreen
 from tutor.screens.lesson import LessonScreen
 from tutor.screens.quiz import QuizScreen
+from tutor.screens.quiz_choice import QuizChoice
 from tutor.widgets.answer import PLACEHOLDER
 from tutor.widgets.feedback import FeedbackPanel
 
@@ -90,14 +91,21 @@ async def test_the_footer_at_80_columns_shows_the_function_keys_whole(tmp_path):
 async def test_help_names_every_key_and_the_home_q(tmp_path):
     for key in (HINT_KEY, SOLUTION_KEY, ANOTHER_KEY, NEXT_KEY, BACK_KEY, THEME_KEY):
         assert f"**{key}**" in KEYS
-    assert "**q**: quit" in KEYS and "**a**: a quiz over every lesson" in KEYS
+    assert "**q**: quit" in KEYS and "**a**: choose a quiz" in KEYS and "**d**: review" in KEYS
     app = make_app(data_dir=tmp_path, seed=4)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, close_welcome=True)
         footer = " ".join(f"{k.key_display} {k.description}" for k in app.screen.query_one(Footer).query("FooterKey"))
-        assert "q Quit" in footer and "a Quiz all" in footer
+        assert "q Quit" in footer and "a Quiz…" in footer and "d Review due" in footer
+        status = plain(app.screen.query_one("#home-status"))
+        assert "a: choose a quiz" in status and "q:" not in status
+        # each of the home screen's letters means one thing there: nothing else on the way binds it
+        chain = app.screen._modal_binding_chain
+        for key, action in (("a", "quiz_choose"), ("q", "app.quit"), ("d", "quiz_due"), ("c", "continue")):
+            bound = [b.action for _, bindings in chain for k, b in bindings if k == key]
+            assert bound == [action], (key, bound)
         await pilot.press("a")
-        assert isinstance(app.screen, QuizScreen)
+        assert isinstance(app.screen, QuizChoice)
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("q")
@@ -123,6 +131,10 @@ async def test_help_scrolls_with_the_arrow_keys_at_once(tmp_path):
         assert app.screen.query_one("#help-tabs").active == "help-typing"
         await pilot.press("down")
         assert app.screen._page().scroll_y == 1
+        # keys that arrive together (typed fast, or sent in one go by tmux) before a repaint all count
+        for _ in range(4):
+            app.screen.action_scroll(1)
+        assert app.screen._page().scroll_y == 5
 
 
 async def test_the_notation_legend_reads_line_by_line_at_80_columns(tmp_path):
@@ -153,6 +165,14 @@ async def test_an_edited_answer_marks_the_old_verdict_as_old(tmp_path):
         assert plain(feedback).startswith("About your previous answer, 12345")
         await pilot.press("5")  # the judged answer is back: so is its verdict, as it was
         assert feedback.has_class("-wrong") and not plain(feedback).startswith("About")
+        # a hint or the solution says the verdict again (with the help still left): still about 12345
+        await pilot.press("backspace", HINT_KEY.lower())
+        assert feedback.has_class("-stale") and plain(feedback).startswith("About your previous answer, 12345")
+        await pilot.press(SOLUTION_KEY.lower())
+        assert screen.solution_shown
+        assert feedback.has_class("-stale") and plain(feedback).startswith("About your previous answer, 12345")
+        await pilot.press("5")
+        assert feedback.has_class("-wrong")
         box = screen.query_one("#answer-input")
         box.value = format_number(screen.exercise.expected_value)
         await pilot.press("enter")
@@ -182,6 +202,13 @@ async def test_messages_go_in_the_feedback_line_not_in_toasts_over_the_answer(tm
         assert isinstance(app.screen, HomeScreen)
         assert "Still to solve" in plain(app.screen.query_one("#home-status"))
         assert not app._notifications
+        # nothing is due yet: d says so there too, and the word goes once the learner moves on
+        await pilot.press("d")
+        assert isinstance(app.screen, HomeScreen) and not app._notifications
+        assert "Nothing is due for review now" in plain(app.screen.query_one("#home-status"))
+        await pilot.press("a", "escape")
+        await pilot.pause()
+        assert "Nothing is due" not in plain(app.screen.query_one("#home-status"))
 
 
 async def test_a_solved_step_is_not_told_to_solve_it_again_and_nothing_is_said_twice(tmp_path):
@@ -223,7 +250,7 @@ async def test_the_quiz_offers_no_hint_it_does_not_have(tmp_path):
     app = make_app(data_dir=tmp_path, seed=4)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, close_welcome=True)
-        await pilot.press("a")
+        await pilot.press("a", "a", "enter")  # choose a quiz, tick every lesson, start
         screen = app.screen
         assert isinstance(screen, QuizScreen)
         for _ in range(len(screen.items)):
@@ -264,3 +291,27 @@ async def test_a_warning_about_a_symbol_is_said_once(tmp_path):
         assert "Not yet. Not quite" not in said
         await pilot.press("+", "1")  # editing brings the warning back under the box
         assert "you wrote a_i" in plain(screen.query_one("#answer-preview")).lower()
+
+
+async def test_the_arrow_keys_scroll_a_lesson_step_while_the_answer_box_has_the_focus(tmp_path):
+    app = make_app(data_dir=tmp_path, seed=4)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, close_welcome=True)
+        for lesson, step in ((l, s) for l in app.curriculum.lessons for s in l.exercise_steps):
+            app.progress.set_position(lesson.id, step.id)
+            app.open_lesson(lesson.id)
+            await pilot.pause()
+            screen = app.screen
+            body = screen.query_one("#lesson-body")
+            if body.max_scroll_y >= 6:
+                break
+        else:
+            raise AssertionError("every exercise step fits: this test needs one that scrolls")
+        assert screen.focused is screen.query_one("#answer-input")
+        await pilot.press("down", "down")
+        assert body.scroll_y == 2
+        for _ in range(4):  # keys that arrive together before a repaint all count
+            screen.action_scroll(1)
+        assert body.scroll_y == 6
+        await pilot.press("up")
+        assert body.scroll_y == 5 and screen.focused is screen.query_one("#answer-input")

@@ -3,8 +3,9 @@
 A learner who skips every step (the next key, never answering) walks each lesson here. At every step
 the visible text — prompt, prose, picture, choices — must not contain the answer of any question on
 the same numbers that is still open, whether it comes before (skipped), now, or later; and no formula
-a step asks for may be printed on that step or before it. Ctrl+R on a solved step draws new numbers,
-and the picture must not show the new answer either.
+a step asks for may be printed on that step or before it. What has been shown stays: a δ the network
+picture drew is still drawn on the next step with the same numbers. Ctrl+R on a solved step draws new
+numbers, and the picture must not show the new answer either.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from engine.answers import format_number
 from tutor.app import make_app
 from tutor.screens import lesson_parts
 from tutor.screens.lesson import LessonScreen
-from tutor.widgets.lesson_text import LessonMarkdown
+from tutor.widgets.prose import LessonMarkdown
 
 
 def visible_text(screen: LessonScreen) -> dict[str, str]:
@@ -68,6 +69,11 @@ def test_no_lesson_title_states_an_answer_of_its_lesson():
                     f"the title of {lesson.id} gives the answer of {step.id}: {lesson.title}"
 
 
+def picture_deltas(picture: str) -> set[str]:
+    """The δ numbers drawn in a network picture."""
+    return set(re.findall(r"δ\s+(-?\d[\d.]*(?:e[-+]?\d+)?)", picture.replace("−", "-")))
+
+
 def softmax_partners(screen, asked: set) -> set[str]:
     """The outputs of a softmax layer, while one of them is still asked for: they sum to 1, so none is
     shown (a question that uses one gives what it is computed from, the weighted inputs)."""
@@ -97,10 +103,19 @@ async def test_a_learner_who_skips_every_step_is_never_shown_an_answer(tmp_path)
             screen = app.screen
             assert isinstance(screen, LessonScreen) and screen.index == 0
             questions = [(i, s) for i, s in enumerate(lesson.steps) if s.exercise is not None]
+            earlier: tuple[str, set[str]] | None = None  # the last network picture's numbers and its δ's
             for index, step in enumerate(lesson.steps):
                 assert screen.index == index
                 text = visible_text(screen)
                 seed = screen.seed
+                if step.visual == "network" and text["picture"]:
+                    # walking on without answering settles nothing, so a δ the picture has shown (the
+                    # givens of a question reached) stays shown on the same numbers
+                    deltas = picture_deltas(text["picture"])
+                    if earlier is not None and earlier[0] == step.seed_key and earlier[1] - deltas:
+                        found.append(f"{lesson.id}/{step.id}: the picture no longer shows the δ's "
+                                     f"{sorted(earlier[1] - deltas)} it showed a step before")
+                    earlier = (step.seed_key, deltas)
                 for q_index, question in questions:
                     bare = question.exercise.answer.strip()
                     reading = re.fullmatch(r"[A-Za-z_]\w*", bare) is not None and \

@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from tutor.keys import ANOTHER_KEY, BACK_KEY, GRADCHECK_KEY, HELP_KEY, HINT_KEY, NEXT_KEY, SOLUTION_KEY, THEME_KEY
-from tutor.widgets.lesson_text import LessonMarkdown
+from tutor.widgets.prose import LessonMarkdown
 
 KEYS = f"""\
 Every key below works in a terminal, inside tmux, and in a browser. Where a Ctrl key is given as
@@ -25,8 +25,9 @@ well, it is a second key for terminals that pass it (tmux keeps Ctrl+B, browsers
 ### Home
 
 - **↑ ↓** and **Enter**: choose a lesson and open it
-- **c**: continue where you left off
-- **a**: a quiz over every lesson; **t**: a quiz over the highlighted lesson
+- **c**: continue at the next unfinished step
+- **a**: choose a quiz: tick its lessons (**Space**; **a** all, **b** the lessons begun), **Enter** starts it
+- **t**: a quiz over the highlighted lesson; **d**: review the questions due first
 - **q**: quit, as in most terminal programs
 
 ### Lesson
@@ -44,6 +45,7 @@ well, it is a second key for terminals that pass it (tmux keeps Ctrl+B, browsers
 ### Quiz
 
 - **Enter**: check, then go on; **{NEXT_KEY}** (or Ctrl+N) skips a question
+- **r**: at the end, ask the missed questions again on new numbers
 - **Escape**: back to the home screen
 
 The mouse works too: click a lesson, a choice, or a key in the footer.
@@ -88,7 +90,7 @@ class HelpScreen(Screen[None]):
     def action_scroll(self, lines: int) -> None:
         """Scroll the page on show, wherever the focus is."""
         page = self._page()
-        page.scroll_to(y=page.scroll_y + lines, animate=False)
+        page.scroll_to(y=page.scroll_y + lines, animate=False, immediate=True)  # keys pressed quickly add up
 
     def action_page(self, step: int) -> None:
         """Show the previous or next page."""

@@ -13,12 +13,13 @@ from textual.widgets.option_list import Option
 
 from engine.exercises import fill
 from tutor.keys import ANOTHER_KEY, HINT_KEY, NEXT_KEY, SOLUTION_KEY, lesson_bindings
+from tutor.review import step_key
 from tutor.screens import lesson_parts
 from tutor.widgets.answer import AnswerBox
 from tutor.widgets.curves import SigmoidCurves
+from tutor.widgets.prose import LessonMarkdown
 from tutor.widgets.feedback import FeedbackPanel, HintLadder
 from tutor.widgets.graph import GraphView
-from tutor.widgets.lesson_text import LessonMarkdown
 from tutor.widgets.network import NetworkView
 
 
@@ -235,6 +236,7 @@ class LessonScreen(Screen[None]):
             return
         if not verdict.error and self.progress is not None:
             self.progress.record_attempt(self.lesson.id, self.step.id, answer, verdict.correct, verdict.mistake, self.seed)
+            self.progress.record_exercise_answer(step_key(self.lesson.id, self.step.id), verdict.correct)
         if verdict.correct:
             self.solved_now, self.last_right = True, answer.strip()
             self._settle()
@@ -263,6 +265,9 @@ class LessonScreen(Screen[None]):
             warnings=self.exercise is not None and self.exercise.kind == "choice",  # the box shows them
             answer=self.judged,
         )
+        if self.exercise is not None and self.exercise.kind != "choice":
+            # said again after a hint or the solution: still about the answer judged, not the one typed since
+            self.query_one("#feedback", FeedbackPanel).answer_edited(self.query_one("#answer", AnswerBox).value)
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -355,7 +360,7 @@ class LessonScreen(Screen[None]):
     def action_scroll(self, lines: int) -> None:
         """Scroll the prose while the answer box keeps the focus."""
         body = self.query_one("#lesson-body")
-        body.scroll_to(y=body.scroll_y + lines, animate=False)
+        body.scroll_to(y=body.scroll_y + lines, animate=False, immediate=True)  # keys pressed quickly add up
 
     def _finish(self) -> None:
         lesson, progress = self.lesson, self.progress

@@ -75,6 +75,10 @@ def withheld_names(lesson, step, settled: set[str], context=None, values=None) -
     return names
 
 
+#: In `network_reveal`'s markers: a δ asked at this step or an earlier one of the group.
+REACHED = "__reached__:"
+
+
 class Withheld:
     """Stands in a template for a value the learner has not worked out yet: always shown as "?"."""
 
@@ -93,8 +97,9 @@ def network_reveal(lesson, index: int, solved: set[str]) -> tuple[dict[str, bool
 
     `solved` holds the steps settled on these numbers (`settled_steps`). A quantity that some step of
     the group asks for is shown only once that step is settled — passing it is not enough; δ's
-    nobody asks about appear when the learner is past every question of the group; when the group
-    asks nothing the whole picture is shown.
+    nobody asks about appear when the learner is past every question of the group, or once they have
+    reached a question for a δ in a lower layer (its prompt gives them: the marker "__reached__:"
+    names each δ asked at this step or before it); when the group asks nothing the whole picture is shown.
     """
     step = lesson.steps[index]
     members = [(i, s) for i, s in enumerate(lesson.steps) if s is step or (step.group and s.group == step.group)]
@@ -105,6 +110,8 @@ def network_reveal(lesson, index: int, solved: set[str]) -> tuple[dict[str, bool
     last = max(i for i, _ in asked.values())
     for quantity, (i, s) in asked.items():
         known[quantity] = s.id in solved
+        if i <= index and quantity.startswith("delta_"):
+            known[REACHED + quantity] = True
     if index > last:
         known["__deltas__"] = True
     now = asked_quantity(step)
@@ -122,7 +129,8 @@ def picture_known(known: dict[str, bool], network, asked: str | None = None,
     `withheld` quantity stays blank whatever the markers say.
 
     The backward pass runs from the output down, so a δ nobody asks about appears once the learner
-    has reached a δ in its own layer or in any layer below it.
+    has reached a δ in its own layer or in any layer below it, and stays once a question reached
+    (asked now, or skipped on the way here) has shown it.
     """
     from engine.network import unit_label
 
@@ -143,7 +151,8 @@ def picture_known(known: dict[str, bool], network, asked: str | None = None,
                         if layer > min(pending) or out.get(f"net_{name}") is False or out.get(f"a_{name}") is False:
                             out.setdefault(f"{q}_{name}", False)
     given = {layer for layer, names in labels.items() if any(out.get(f"delta_{n}") for n in names)}
-    asked_now = {layer for layer, names in labels.items() if asked in {f"delta_{n}" for n in names}}
+    reached = {k[len(REACHED):] for k in known if k.startswith(REACHED)} | {asked}
+    asked_now = {layer for layer, names in labels.items() if reached & {f"delta_{n}" for n in names}}
     for layer, names in labels.items():
         shown = deltas or any(r <= layer for r in given) or any(r < layer for r in asked_now)
         for name in names:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.message import Message
 from textual.widgets import Input, Static
 
@@ -40,6 +42,17 @@ def preview_text(exercise, answer: str, quiet: frozenset[str] = frozenset()) -> 
     return text
 
 
+class AnswerInput(Input):
+    """An Input whose typing repaints its own line without laying out the whole screen.
+
+    Input keeps the width of its text in `virtual_size`, a reactive that asks for a layout of the
+    whole screen on every change, so each keystroke re-arranged the lesson around the box. The
+    box's own size never depends on its text, so here the change only repaints.
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+
 class AnswerBox(Vertical):
     """Where the learner types: each keystroke updates the preview; Enter posts `AnswerBox.Submitted`."""
 
@@ -58,9 +71,10 @@ class AnswerBox(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.exercise = None
+        self._preview_lines = -1  # lines the preview takes now (-1: not drawn yet)
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="type your answer; Enter checks", id="answer-input")
+        yield AnswerInput(placeholder="type your answer; Enter checks", id="answer-input")
         yield Static("", id="answer-preview")
 
     @property
@@ -77,18 +91,26 @@ class AnswerBox(Vertical):
         box = self.input
         box.placeholder = PLACEHOLDER.get(getattr(exercise, "kind", ""), "type your answer; Enter checks")
         box.value = answer
-        self.query_one("#answer-preview", Static).update(preview_text(exercise, answer))
+        self._show_preview(preview_text(exercise, answer))
 
     def said_below(self, warnings) -> None:
         """The verdict under the box repeats these warnings: the preview leaves them out until the
         answer is edited."""
-        self.query_one("#answer-preview", Static).update(
-            preview_text(self.exercise, self.input.value, frozenset(warnings)))
+        self._show_preview(preview_text(self.exercise, self.input.value, frozenset(warnings)))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.query_one("#answer-preview", Static).update(preview_text(self.exercise, event.value))
+        self._show_preview(preview_text(self.exercise, event.value))
         self.post_message(self.Edited(event.value))
+
+    def _show_preview(self, text: Text) -> None:
+        """Put `text` under the box. A new layout of the whole screen costs more than the rest of a
+        keystroke: ask for one only when the preview takes a different number of lines."""
+        preview = self.query_one("#answer-preview", Static)
+        width = max(preview.content_size.width, 1)
+        lines = len(text.wrap(self.app.console, width)) if text.plain else 0
+        preview.update(text, layout=lines != self._preview_lines)
+        self._preview_lines = lines
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -1,4 +1,4 @@
-"""Lesson Markdown whose display formulas are laid out again for the width they have, so none is cut at the edge."""
+"""Markdown for lesson text: display formulas laid out for their width, plain code blocks, one shared parser."""
 
 from __future__ import annotations
 
@@ -32,8 +32,9 @@ class DisplayFormula(MarkdownFence):
 
     @classmethod
     def highlight(cls, code: str, language: str, ansi: bool = False, dark: bool = False) -> Content:
-        # Formulas are not a programming language: plain text, and no guessing of a lexer (which
-        # takes pygments most of a second for each block).
+        # A code block is plain text: formulas and worked derivations, not a programming language.
+        # Textual would otherwise guess a language for an unlabelled block by asking every Pygments
+        # lexer in turn (the first guess imports all of them: some 17 MiB and most of a second).
         return Content(code)
 
     @property
@@ -70,10 +71,29 @@ class DisplayFormula(MarkdownFence):
         self.set_content(Content(fit_display(self.code, width)))
 
 
+_PARSER = None
+
+
+def _parser():
+    """One parser for every update: Textual otherwise builds a new one (and its link finder's
+    regular expressions) each time a step's text changes. Parsing keeps no state between documents."""
+    global _PARSER
+    if _PARSER is None:
+        from markdown_it import MarkdownIt
+
+        _PARSER = MarkdownIt("gfm-like")
+    return _PARSER
+
+
 class LessonMarkdown(Markdown):
-    """Markdown for lesson prose, worked solutions and help pages."""
+    """Markdown for lesson prose, worked solutions and help pages: code blocks are display formulas
+    (see DisplayFormula), parsed by one shared parser."""
 
     BLOCKS = {**Markdown.BLOCKS, "fence": DisplayFormula, "code_block": DisplayFormula}
+
+    def __init__(self, markdown: str | None = None, **kwargs) -> None:
+        kwargs.setdefault("parser_factory", _parser)
+        super().__init__(markdown, **kwargs)
 
     def show_solution(self, solution: str):
         """Show a worked solution, one line of working per line, as it was written."""
