@@ -31,6 +31,8 @@ from engine.spec import Spec, parse_spec
 REL_TOLERANCE = 2e-3
 #: Absolute floor, for values that are (nearly) 0; far below any number shown to 4 figures.
 ABS_TOLERANCE = 1e-9
+#: The most (in tolerances) that rounding to the screen's 4 figures may excuse.
+ROUNDING_SLACK = 5.0
 CORRECT = "Correct."
 
 
@@ -155,14 +157,13 @@ class Worksheet:
     def agree(self, address: str, x: float, y: float, factor: float = 1.0) -> bool:
         """Whether x and y are the same answer for this cell: within 2e-3 relative (`factor` times).
 
-        An update w − η·g is judged by its change η·g (to 2e-3 of it, and to the half unit of the
-        4th figure that rounding w − η·g for the screen costs): judged by the size of w instead, a
-        forgotten or backward step would pass unseen whenever η·g is small beside w.
+        An update w − η·g is judged more strictly where its change η·g is small beside w: to 2e-3
+        of the change (plus the half unit of the 4th figure that rounding for the screen costs), or
+        a forgotten or backward step would pass unseen. Never looser than 2e-3 relative.
         """
+        rel = close(x, y, factor * REL_TOLERANCE, factor * ABS_TOLERANCE)
         width = self._width[address]
-        if width is None:
-            return close(x, y, factor * REL_TOLERANCE, factor * ABS_TOLERANCE)
-        return abs(x - y) <= factor * width
+        return rel if width is None else rel and abs(x - y) <= factor * width
 
     # --- grading -----------------------------------------------------------------------------
 
@@ -170,9 +171,10 @@ class Worksheet:
         """Judge what the learner typed for one cell; never raises for any answer.
 
         `earlier` maps addresses to the learner's own numbers for other cells (numbers, or text read
-        like an answer; unreadable ones are ignored). A cell the learner has not given is taken as
-        the right method applied to their numbers before it. Raises ValueError for an address that
-        is not a cell of this worksheet (in `address` or in `earlier`).
+        like an answer; unreadable ones are ignored); an input cell not in `earlier` counts with its
+        true value. `carried` names the cell's inputs, in the order of Cell.inputs, whose given
+        numbers are off. Raises ValueError for an address that is not a cell of this worksheet (in
+        `address` or in `earlier`).
         """
         c = self.cell(address)
         given = self._given(earlier or {}, address)
@@ -182,14 +184,18 @@ class Worksheet:
             feedback = (msg[0].upper() + msg[1:] + ".") if reading.interpreted else f"I could not read that: {msg}."
             return Verdict(False, feedback, reading.interpreted, reading.warnings, error=msg)
         v = reading.value
-        truths = [c.value, self.screen_value(address)]
+        truths = [c.value]
+        # Rounding to the 4 figures on screen can move a result far where terms nearly cancel; it
+        # excuses a difference of at most ROUNDING_SLACK tolerances, so no answer further off passes.
+        rounded = [self.screen_value(address)]
 
-        world, off = self._learner_world(given, c)
+        world, off = self._learner_world(given)
         changed = any(world[i] != self._true[i] for i in c.inputs)
-        carried = tuple(sorted({a for i in c.inputs for a in off.get(i, ())}, key=self._order.__getitem__))
+        carried = tuple(i for i in c.inputs if i in off)
         own = right_value(self.setting, world, c) if changed else None
         if own is not None and not carried:
-            truths.append(own)  # every earlier number right (to tolerance): their rounding is not an error
+            rounded.append(own)  # every earlier number right (to tolerance): their rounding is not an error
+        truths += [r for r in rounded if self.agree(address, r, c.value, ROUNDING_SLACK)]
         same = lambda x, y: self.agree(address, x, y)  # noqa: E731
         if any(same(v, t) for t in truths):
             return Verdict(True, CORRECT, reading.interpreted, reading.warnings)
@@ -236,26 +242,13 @@ class Worksheet:
                 out[addr] = value
         return out
 
-    def _learner_world(self, given: dict[str, float], upto: Cell) -> tuple[dict[str, float], dict[str, set[str]]]:
-        """The learner's numbers for every cell before `upto`: their own where given, otherwise the right
-        method applied to their numbers; and for each cell, the given cells that are off and reach it."""
+    def _learner_world(self, given: dict[str, float]) -> tuple[dict[str, float], set[str]]:
+        """The learner's numbers (their own where given, the true ones elsewhere) and the given cells that are off."""
         if not given:
-            return self._true, {}
+            return self._true, set()
         world = dict(self._true)
-        off: dict[str, set[str]] = {}
-        for c in self.cells:
-            if c is upto:
-                break
-            a = c.address
-            if a in given:
-                world[a] = given[a]
-                if not self.agree(a, given[a], self._true[a]) and not self.agree(a, given[a], self._shown[a]):
-                    off[a] = {a}
-            elif any(world[i] != self._true[i] for i in c.inputs):
-                world[a] = right_value(self.setting, world, c)
-                reach = set().union(*(off.get(i, set()) for i in c.inputs))
-                if reach:
-                    off[a] = reach
+        world.update(given)
+        off = {a for a, x in given.items() if not self.agree(a, x, self._true[a]) and not self.agree(a, x, self._shown[a])}
         return world, off
 
     # --- words -------------------------------------------------------------------------------
