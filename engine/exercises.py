@@ -136,6 +136,10 @@ class Exercise:
     seed: int
     values: Mapping[str, float] = field(default_factory=dict)
     context: Any = None
+    #: (id, quantity, value) of the engine's misconceptions at this step's engine quantity
+    generated: tuple[tuple[str, str, float], ...] = ()
+    #: the misconceptions' words (engine.worksheet.Words), for the generated ones' feedback
+    words: Any = field(default=None, compare=False)
 
     @property
     def kind(self) -> str:
@@ -242,6 +246,7 @@ class Exercise:
             for form in (m.answer, *m.forms):
                 for vals in (self.values, shown):
                     mistakes.append(Mistake(m.id, repr(answers.evaluate(form, vals)), fill(m.feedback, self.values)))
+        mistakes += self._generated_mistakes([float(m.answer) for m in mistakes])
         first = None
         # Accept the answer computed at full precision and the one computed from the numbers on screen.
         for vals in (self.values, shown):
@@ -254,6 +259,27 @@ class Exercise:
         assert first is not None
         return first
 
+    def _generated_mistakes(self, written: list[float]) -> list[Mistake]:
+        """The engine's misconceptions at this step, as catalogue entries. The step's own mistakes
+        come first: a generated one that lands on a hand-written one's number is left to it, and two
+        generated ones that land together are both left out (the tutor names neither)."""
+        rel = self.spec.rel_tolerance
+        kept = [
+            (mid, quantity, x) for mid, quantity, x in self.generated
+            if not any(_close(x, w, rel) for w in written)
+            and not any(other != mid and _close(x, y, rel) for other, _, y in self.generated)
+        ]
+        out = []
+        for mid, quantity, x in kept:
+            own = next((m for m in self.spec.mistakes if m.id == mid), None)
+            if own is not None:
+                feedback = fill(own.feedback, self.values)
+            else:
+                feedback = (self.words.feedback(mid, quantity) if self.words is not None else None) or (
+                    f"Not right: that is the number a known slip gives at this step ({mid.replace('-', ' ')}).")
+            out.append(Mistake(mid, repr(x), feedback))
+        return out
+
 
 # --- drawing numbers -------------------------------------------------------------------------
 
@@ -262,14 +288,16 @@ def _close(x: float, y: float, rel: float) -> bool:
     return abs(x - y) <= SEPARATION * rel * max(abs(x), abs(y)) + 1e-12
 
 
-def _usable(spec: ExerciseSpec, values: Mapping[str, float]) -> bool:
-    """True when the draw gives a finite answer that no catalogued mistake comes close to, and no two
-    different mistakes come close to each other."""
+def _usable(spec: ExerciseSpec, values: Mapping[str, float], generated=()) -> bool:
+    """True when the draw gives a finite answer that no catalogued or generated mistake comes close
+    to, and no two different catalogued mistakes come close to each other."""
     if spec.kind != "number":
         return True
     shown = displayed(values)
     refs = [answers.evaluate(spec.answer, v) for v in (values, shown)]
     if not all(math.isfinite(r) for r in refs):
+        return False
+    if any(_close(x, r, spec.rel_tolerance) for _, _, x in generated for r in refs):
         return False
     seen: list[tuple[str, float]] = []
     for m in spec.mistakes:
@@ -288,23 +316,30 @@ def _usable(spec: ExerciseSpec, values: Mapping[str, float]) -> bool:
     return True
 
 
-def realize(spec: ExerciseSpec, seed: int, *, group: Sequence[ExerciseSpec] = ()) -> Exercise:
+def realize(spec: ExerciseSpec, seed: int, *, group: Sequence[ExerciseSpec] = (), words: Any = None) -> Exercise:
     """Draw the numbers for `spec` from `seed`; the same seed always gives the same exercise.
 
-    A draw is re-drawn (from the same random stream) while any catalogued mistake lands within
-    tolerance of the right answer, so a wrong method is never marked right. `group` lists every
-    spec that shares this spec's draw (a worked example spread over several steps): the draw is
-    accepted only when it is usable for all of them, so they all see the same numbers.
+    A draw is re-drawn (from the same random stream) while any catalogued mistake, or any of the
+    engine's misconceptions at the step's `engine_value`, lands within tolerance of the right
+    answer, so a wrong method is never marked right. `group` lists every spec that shares this
+    spec's draw (a worked example spread over several steps): the draw is accepted only when it is
+    usable for all of them, so they all see the same numbers. `words` (engine.worksheet.Words)
+    gives the generated misconceptions their feedback.
     """
     if spec.scenario is None:
-        return Exercise(spec, seed)
+        return Exercise(spec, seed, words=words)
     members = tuple(group) or (spec,)
     draw_fn = scenarios.get(spec.scenario)
     import numpy as np  # here, not at the top: loading lessons for the first screen must stay light
 
+    from engine.step_variants import generated_mistakes, worksheet_for
+
     rng = np.random.default_rng(seed)
+    diagnosed = [s for s in members if s.kind == "number" and s.engine_value]
     for _ in range(MAX_DRAWS):
         draw = draw_fn(rng, spec.params)
-        if all(_usable(s, draw.values) for s in members):
-            return Exercise(spec, seed, dict(draw.values), draw.context)
+        sheet = worksheet_for(draw) if diagnosed else None
+        generated = {s.id: generated_mistakes(s.engine_value, draw, sheet) for s in diagnosed}
+        if all(_usable(s, draw.values, generated.get(s.id, ())) for s in members):
+            return Exercise(spec, seed, dict(draw.values), draw.context, generated.get(spec.id, ()), words)
     raise ExerciseError(f"{spec.id}: no draw of scenario {spec.scenario!r} keeps every mistake apart from the answer")
