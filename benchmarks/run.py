@@ -22,6 +22,7 @@ BENCHMARKS = {
     "grading": "grading_corpus",
     "engine": "bench_engine",
     "memory": "bench_memory",
+    "worksheet": "bench_worksheet",
 }
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Mapping
 
 from engine.network import bias_symbol, symbol, weight_symbol
@@ -231,20 +232,27 @@ def _flatten(kind: str, value, index: tuple[int, ...], out: dict[str, float]) ->
 def build_cells(s: Setting, values: Numbers) -> tuple[Cell, ...]:
     """Every cell of the pass in working order: forward layer by layer (nets, then activations), E,
     the δ's from the output back, the gradients and then the updates (last layer first, as `solve`
-    writes them), with labels, inputs and formulas."""
-    sizes, L = s.sizes, s.depth
+    writes them), with labels, inputs, formulas and the true `values`."""
+    layout = _layout(s.sizes, s.activations, s.loss, s.biases is not None, s.eta is not None)
+    return tuple(replace(c, value=values[c.address]) for c in layout)
+
+
+@lru_cache(maxsize=64)
+def _layout(sizes: tuple[int, ...], activations: tuple[str, ...], loss: str, biases: bool,
+            updates: bool) -> tuple[Cell, ...]:
+    """The cells of every network of this shape, without values (the same for any numbers)."""
+    L = len(sizes) - 1
     cells: list[Cell] = []
 
     def add(kind, quantity, l, k, j, label, name, inputs, formula):
-        addr = address(kind, l, k, j)
-        cells.append(Cell(addr, kind, quantity, l, k, j, label, name, values[addr], tuple(inputs), formula))
+        cells.append(Cell(address(kind, l, k, j), kind, quantity, l, k, j, label, name, math.nan, tuple(inputs), formula))
 
     for l in range(L):
-        act = s.activations[l]
+        act = activations[l]
         prev = [f"a[{l - 1}][{i}]" for i in range(sizes[l])] if l else []
         for k in range(sizes[l + 1]):
             terms = [f"{weight_symbol(sizes, l, k, i)}·{symbol('a', sizes, l, i)}" for i in range(sizes[l])]
-            if s.biases is not None:
+            if biases:
                 terms.append(bias_symbol(sizes, l, k))
             n = symbol("net", sizes, l + 1, k)
             add("net", "net", l, k, None, n, n, prev, f"{n} = {' + '.join(terms)}")
@@ -259,7 +267,7 @@ def build_cells(s: Setting, values: Numbers) -> tuple[Cell, ...]:
             add("a", "activation", l, k, None, a, a, inputs, formula)
 
     outs = range(sizes[-1])
-    if s.loss == "cross_entropy":
+    if loss == "cross_entropy":
         e = " + ".join(f"{symbol('t', sizes, L, k)}·ln {symbol('a', sizes, L, k)}" for k in outs)
         e_formula = f"E = {MINUS}[{e}]"
     else:
@@ -268,13 +276,13 @@ def build_cells(s: Setting, values: Numbers) -> tuple[Cell, ...]:
     add("E", "error", None, None, None, "E", "E", [f"a[{L - 1}][{k}]" for k in outs], e_formula)
 
     for l in range(L - 1, -1, -1):
-        act = s.activations[l]
+        act = activations[l]
         for k in range(sizes[l + 1]):
             d, a = symbol("δ", sizes, l + 1, k), symbol("a", sizes, l + 1, k)
             name = symbol("delta", sizes, l + 1, k)
             if l == L - 1:
                 t = symbol("t", sizes, L, k)
-                if s.loss == "cross_entropy":
+                if loss == "cross_entropy":
                     inputs, formula = [f"a[{l}][{k}]"], f"{d} = {a} {MINUS} {t}"
                 elif act == "softmax":
                     inputs = [f"a[{l}][{i}]" for i in outs]
@@ -298,7 +306,7 @@ def build_cells(s: Setting, values: Numbers) -> tuple[Cell, ...]:
         ("grad", "weight-gradient", "bias-gradient", "grad_weights", "grad_biases"),
         ("update", "weight-update", "bias-update", "updated_weights", "updated_biases"),
     ):
-        if prefix == "update" and s.eta is None:
+        if prefix == "update" and not updates:
             break
         for l in range(L - 1, -1, -1):
             for k in range(sizes[l + 1]):
@@ -312,7 +320,7 @@ def build_cells(s: Setting, values: Numbers) -> tuple[Cell, ...]:
                     else:
                         add(kind, quantity, l, k, j, f"{w}⁺", "wnew" + w[1:], [f"grad_weights[{l}][{k}][{j}]"],
                             f"{w}⁺ = {w} {MINUS} η·∂E/∂{w}")
-                if s.biases is not None:
+                if biases:
                     b = bias_symbol(sizes, l, k)
                     if prefix == "grad":
                         add(bkind, bquantity, l, k, None, f"∂E/∂{b}", "g" + b, [f"delta[{l}][{k}]"], f"∂E/∂{b} = {d}")

@@ -25,6 +25,7 @@ from engine.answers.render import render
 from engine.answers.tokens import AnswerSyntaxError
 from engine.cells import Cell, Numbers, Setting, build_cells, parse_address, right_value, shown, true_numbers
 from engine.misconceptions import variants
+from engine.network import bias_symbol, symbol, weight_symbol
 from engine.spec import Spec, parse_spec
 
 #: Relative tolerance, as the lessons' number exercises use (learners round to 4 figures).
@@ -114,6 +115,23 @@ class Worksheet:
     def addresses(self) -> tuple[str, ...]:
         """Every cell's address, in working order."""
         return tuple(c.address for c in self.cells)
+
+    @property
+    def givens(self) -> tuple[tuple[str, float, str], ...]:
+        """(label, value, where in the spec) of every number the pass starts from, for the screen:
+        inputs a_i1…, weights w_jk, biases b_k, targets t_k and η, e.g. ("w_i1h1", 0.15, "weights[0][0][0]")."""
+        s = self.setting
+        out = [(symbol("a", s.sizes, 0, j), v, f"input[{j}]") for j, v in enumerate(s.x)]
+        for l in range(s.depth):
+            for k in range(s.sizes[l + 1]):
+                out += [(weight_symbol(s.sizes, l, k, j), s.weights[l][k][j], f"weights[{l}][{k}][{j}]")
+                        for j in range(s.sizes[l])]
+                if s.biases is not None:
+                    out.append((bias_symbol(s.sizes, l, k), s.biases[l][k], f"biases[{l}][{k}]"))
+        out += [(symbol("t", s.sizes, s.depth, k), v, f"target[{k}]") for k, v in enumerate(s.t)]
+        if s.eta is not None:
+            out.append(("η", s.eta, "learning_rate"))
+        return tuple(out)
 
     def cell(self, address: str) -> Cell:
         """The cell at `address`; ValueError names the problem when there is none."""

@@ -76,6 +76,13 @@ def test_cells_come_in_working_order_with_labels_inputs_and_formulas(ws):
     assert ws.value("updated_weights[1][0][0]") == pytest.approx(0.4 - 0.5 * (a_o1 - 0.01) * a_o1 * (1 - a_o1) * a_h1)
 
 
+def test_the_givens_are_labelled_for_the_screen(ws):
+    givens = {label: (value, where) for label, value, where in ws.givens}
+    assert givens["a_i2"] == (0.1, "input[1]") and givens["w_h2o1"] == (0.45, "weights[1][0][1]")
+    assert givens["b_o2"] == (0.6, "biases[1][1]") and givens["t_o2"] == (0.99, "target[1]")
+    assert givens["η"] == (0.5, "learning_rate") and len(givens) == 2 + 8 + 4 + 2 + 1
+
+
 def test_no_learning_rate_means_no_update_cells_and_no_biases_no_bias_cells():
     spec = dict(MAZUR)
     del spec["learning_rate"], spec["biases"]
