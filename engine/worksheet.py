@@ -244,8 +244,8 @@ class Worksheet:
                 feedback += " " + self._also_off_text(carried)
             return Verdict(False, feedback, mistake=mistake, carried=carried if from_own else (), **plain)
         if matched:
-            return Verdict(False, "That number does not match. It could come from more than one slip, so check "
-                           "each factor against the formula for this cell.", **plain)
+            return Verdict(False, "That number does not match. More than one slip could give it, so check each "
+                           "factor against this cell's formula.", **plain)
         near = self.agree(address, v, truths[0], factor=10)
         return Verdict(False, self._generic_text(near, carried), **plain)
 
