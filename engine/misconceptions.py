@@ -60,16 +60,19 @@ def pairs() -> frozenset[tuple[str, str]]:
 def variants(s: Setting, num: Numbers, c: Cell) -> list[tuple[str, float]]:
     """(id, value) of every misconception that applies to cell `c`, from the numbers `num`.
 
-    One id may give several values (one-path-only gives one per road); values that are not
-    finite are left out.
+    One id may give several values (one-path-only gives one per road). Values that are not finite
+    are left out, and so are values identical to the right method's: with these numbers that wrong
+    idea does no harm (σ′ left out at a relu unit with net > 0, whose slope is 1).
     """
+    right = right_value(s, num, c)
     out = []
     for m in _BY_QUANTITY.get(c.quantity, ()):
         try:
             values = list(m.rule(s, num, c))
         except (ArithmeticError, ValueError):
             continue  # a domain error (ln of 0 from a learner's own numbers): this variant says nothing
-        out.extend((m.id, float(v)) for v in values if math.isfinite(v))
+        out.extend((m.id, float(v)) for v in values
+                   if math.isfinite(v) and abs(v - right) > 1e-12 * max(abs(right), 1e-300))
     return out
 
 

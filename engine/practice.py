@@ -47,8 +47,9 @@ def random_spec(rng: np.random.Generator, layers: Sequence[int], activations: Se
         "input": [_two_places(rng, 0.05, 1.0, signed=False) for _ in range(layers[0])],
         "target": _targets(rng, layers[-1], activations[-1], loss),
     }
-    if biases:
-        spec["biases"] = [[_two_places(rng, 0.05, 0.6) for _ in range(n)] for n in layers[1:]]
+    if biases:  # positive into relu units, which a negative net would leave dead (every δ behind it 0)
+        spec["biases"] = [[_two_places(rng, 0.05, 0.6, signed=act != "relu") for _ in range(n)]
+                          for n, act in zip(layers[1:], activations)]
     if learning_rate:
         spec["learning_rate"] = float(rng.choice(ETAS))
     return spec
@@ -66,6 +67,11 @@ def distinguishable(ws: Worksheet) -> bool:
     return True
 
 
+def _alive(ws: Worksheet) -> bool:
+    """No relu unit sits at or below 0, where its slope and every δ and gradient through it vanish."""
+    return all(c.value > 0 for c in ws.cells if c.kind == "net" and ws.setting.activations[c.layer] == "relu")
+
+
 def draw_spec(seed: int, layers: Sequence[int] = (2, 2, 2), *, activations: Sequence[str] | None = None,
               loss: str = "sse", biases: bool = True, learning_rate: bool = True) -> dict:
     """A fresh practice network as a `solve` spec dict; the same seed and options give the same spec.
@@ -73,7 +79,7 @@ def draw_spec(seed: int, layers: Sequence[int] = (2, 2, 2), *, activations: Sequ
     Weights are two-decimal numbers of size 0.1 to 1, inputs 0.05 to 1, biases 0.05 to 0.6, targets
     0.01 or 0.99 for sigmoid outputs (soft targets for softmax with cross-entropy); `activations`
     defaults to sigmoid everywhere. A draw is re-drawn, from the same random stream, until every
-    misconception at every cell can be told apart from the right answer.
+    misconception at every cell can be told apart from the right answer (and no relu unit is dead).
     Raises SpecError for impossible options and ValueError when no draw qualifies.
     """
     activations = list(activations) if activations is not None else ["sigmoid"] * (len(layers) - 1)
@@ -81,7 +87,7 @@ def draw_spec(seed: int, layers: Sequence[int] = (2, 2, 2), *, activations: Sequ
     for _ in range(MAX_DRAWS):
         spec = random_spec(rng, layers, activations, loss, biases, learning_rate)
         ws = Worksheet(spec)  # validates: SpecError for a bad option
-        if distinguishable(ws):
+        if _alive(ws) and distinguishable(ws):
             return spec
     raise ValueError(f"no draw of a {'-'.join(map(str, layers))} network keeps every misconception apart "
                      f"from the right answers in {MAX_DRAWS} tries")

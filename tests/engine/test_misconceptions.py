@@ -247,7 +247,11 @@ def test_each_variant_lands_on_its_hand_value():
         got: dict[str, list[float]] = defaultdict(list)
         for mid, x in variants(ws.setting, ws._true, c):
             got[mid].append(x)
-        want = {m: v for m, v in hand.expected(c.kind, c.layer, c.unit, c.source).items() if v}
+        # a wrong idea that gives exactly the right number with these numbers (σ′ left out at a relu
+        # unit with net > 0) is not offered as a misconception
+        want = {m: [x for x in v if abs(x - c.value) > 1e-9 * abs(c.value)]
+                for m, v in hand.expected(c.kind, c.layer, c.unit, c.source).items()}
+        want = {m: v for m, v in want.items() if v}
         assert set(got) == set(want), f"{name} {c.address}: {sorted(got)} != {sorted(want)}"
         for mid in want:
             assert sorted(got[mid]) == pytest.approx(sorted(want[mid]), rel=1e-10, abs=1e-14), (name, c.address, mid)

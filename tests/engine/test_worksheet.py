@@ -117,6 +117,22 @@ def test_grade_never_raises(text, address, earlier):
     assert isinstance(verdict, Verdict) and verdict.feedback
 
 
+SHEETS = [Worksheet(MAZUR), Worksheet(draw_spec(2, (2, 3, 3), activations=["relu", "softmax"], loss="cross_entropy")),
+          Worksheet(draw_spec(4, (3, 2, 2, 1), activations=["tanh", "sigmoid", "linear"]))]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(SHEETS), st.data(),
+       st.one_of(st.floats(width=64).map(repr), st.text(alphabet="0123456789.-+*/^()e ", max_size=20)))
+def test_grade_never_raises_on_any_network(ws, data, text):
+    address = data.draw(st.sampled_from([c.address for c in ws.cells]))
+    inputs = ws.cell(address).inputs
+    earlier = data.draw(st.dictionaries(st.sampled_from(inputs), st.floats(width=64), max_size=len(inputs))) if inputs else {}
+    verdict = ws.grade(address, text, earlier=earlier)
+    assert isinstance(verdict, Verdict) and verdict.feedback
+    assert set(verdict.carried) <= set(earlier)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False, width=64))
 def test_any_number_gets_a_verdict(x):
