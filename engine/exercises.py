@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal, Mapping, Sequence
 
@@ -246,7 +246,6 @@ class Exercise:
             for form in (m.answer, *m.forms):
                 for vals in (self.values, shown):
                     mistakes.append(Mistake(m.id, repr(answers.evaluate(form, vals)), fill(m.feedback, self.values)))
-        mistakes += self._generated_mistakes([float(m.answer) for m in mistakes])
         first = None
         # Accept the answer computed at full precision and the one computed from the numbers on screen.
         for vals in (self.values, shown):
@@ -257,28 +256,41 @@ class Exercise:
                 return verdict
             first = first or verdict
         assert first is not None
+        if first.mistake is None and self.generated:
+            return self._generated_verdict(answer, first, [float(m.answer) for m in mistakes])
         return first
 
-    def _generated_mistakes(self, written: list[float]) -> list[Mistake]:
-        """The engine's misconceptions at this step, as catalogue entries. The step's own mistakes
-        come first: a generated one that lands on a hand-written one's number is left to it, and two
-        generated ones that land together are both left out (the tutor names neither)."""
-        rel = self.spec.rel_tolerance
+    def _generated_verdict(self, answer: str, verdict: Verdict, written: list[float]) -> Verdict:
+        """The verdict naming the engine misconception the answer matches, if exactly one does.
+
+        The step's own mistakes come first: a generated one that lands on a hand-written one's
+        number is left to it, and two generated ones that land together are both left out (the
+        tutor names neither). Matched as answers.check matches catalogued numbers, to the
+        tolerance relative to the larger of the answer, the mistake and the reference.
+        """
+        from engine.worksheet import read_number  # numpy is loaded by now: this step has a network
+
+        value = read_number(answer).value
+        if value is None:
+            return verdict
+        rel, ref = self.spec.rel_tolerance, abs(self.expected_value)
         kept = [
             (mid, quantity, x) for mid, quantity, x in self.generated
             if not any(_close(x, w, rel) for w in written)
             and not any(other != mid and _close(x, y, rel) for other, _, y in self.generated)
         ]
-        out = []
-        for mid, quantity, x in kept:
-            own = next((m for m in self.spec.mistakes if m.id == mid), None)
-            if own is not None:
-                feedback = fill(own.feedback, self.values)
-            else:
-                feedback = (self.words.feedback(mid, quantity) if self.words is not None else None) or (
-                    f"Not right: that is the number a known slip gives at this step ({mid.replace('-', ' ')}).")
-            out.append(Mistake(mid, repr(x), feedback))
-        return out
+        hits = [(abs(value - x), mid, quantity) for mid, quantity, x in kept
+                if abs(value - x) <= rel * max(abs(value), abs(x), ref) + 1e-9]
+        if not hits:
+            return verdict
+        _, mid, quantity = min(hits)
+        own = next((m for m in self.spec.mistakes if m.id == mid), None)
+        if own is not None:
+            feedback = fill(own.feedback, self.values)
+        else:
+            feedback = (self.words.feedback(mid, quantity) if self.words is not None else None) or (
+                f"Not right: that is the number a known slip gives at this step ({mid.replace('-', ' ')}).")
+        return replace(verdict, feedback=feedback, mistake=mid)
 
 
 # --- drawing numbers -------------------------------------------------------------------------
