@@ -30,6 +30,14 @@ MORE_HOSTILE = [
     "exp(" * 30 + "x" + ")" * 30, "((((" * 250 + "x", "0." + "0" * 5000 + "1", "1/(x-x)", "0^0^0^0",
     "(-1)^0.5", "log(-1)", "sqrt(-" + "9" * 400 + ")", "𝑥" * 3000, "a_" + "j" * 5000,
 ]
+#: Answers built to slip between the sample points: they agree with a*(1-a) at every fixed point, so they
+#: take the checker's longest road (the second look at points of their own).
+SLIPPING = [
+    "a*(1-a) + 1/(1+10^12*(a-0.4321)^2)", "a*(1-a) + exp(-10^8*(a-0.77)^2)", "a*(1-a) + sigmoid(10^9*(a-0.93))",
+    "a*(1-a) + 50*(sqrt((a-0.931)^2)+(a-0.931))", "a*(1-a) + ((1-(a-0.6)^2)^64)^64",
+    "a*(1-a)" + "".join(f" + 0*exp(-10^6*(x-{i / 10})^2)" for i in range(1, 9)),
+]
+MORE_HOSTILE += SLIPPING
 
 
 def loadable_lessons() -> list:

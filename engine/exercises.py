@@ -222,6 +222,7 @@ class Exercise:
             ],
             kind="expression",
             forbid=self.spec.forbid,
+            accept=self.spec.accept,
         )
 
     def _grade_choice(self, answer: str) -> Verdict:

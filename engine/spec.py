@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,11 +15,17 @@ import numpy as np
 from engine.activations import ACTIVATIONS
 from engine.losses import LOSSES
 from engine.network import Network
+from engine.safe_text import printable
 
 REQUIRED = ("layers", "activations", "weights", "input", "target")
 OPTIONAL = ("loss", "biases", "learning_rate", "description")
-MAX_UNITS = 1000  # per layer: a spec is a hand-sized problem, and --check costs two passes per weight
+# A spec is a hand-sized problem: these limits lie far beyond any network a learner works through, and
+# keep one `solve` to a second or so and a few thousand lines of output.
+MAX_UNITS = 1000  # per layer
 MAX_LAYERS = 50
+MAX_PARAMETERS = 10_000  # weights and biases together
+MAX_DESCRIPTION_CHARS = 2_000
+MAX_FILE_BYTES = 2_000_000  # a spec at the parameter limit, written out in full, is far smaller
 
 
 class SpecError(ValueError):
@@ -35,22 +43,51 @@ class Spec:
     description: str | None = None
 
 
+def read_spec_file(path: str | Path, limit: int = MAX_FILE_BYTES) -> str:
+    """The text of a spec file: only a regular file of at most `limit` bytes is read (a FIFO, a device
+    such as /dev/zero, or a huge file is refused at once). Raises SpecError."""
+    shown = printable(path, 200)
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise SpecError(f"{shown}: no such file") from None
+    except IsADirectoryError:
+        raise SpecError(f"{shown}: is a directory, not a spec file") from None
+    except OSError as exc:
+        raise SpecError(f"{shown}: cannot read it ({exc.strerror or exc})") from None
+    except ValueError:  # e.g. a NUL byte in the path
+        raise SpecError(f"{printable(repr(str(path)), 200)} is not a usable file name") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise SpecError(f"{shown}: is a directory, not a spec file")
+        if not stat.S_ISREG(info.st_mode):
+            raise SpecError(f"{shown}: not a regular file (a spec is a JSON file)")
+        if info.st_size > limit:
+            raise SpecError(f"{shown}: the file is too large for a spec ({info.st_size} bytes; at most {limit})")
+        chunks, size = [], 0
+        while True:
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:  # the file grew while being read
+                raise SpecError(f"{shown}: the file is too large for a spec (at most {limit} bytes)")
+            chunks.append(chunk)
+    except OSError as exc:
+        raise SpecError(f"{shown}: cannot read it ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+    try:
+        return b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError:
+        raise SpecError(f"{shown}: not UTF-8 text (a spec is a JSON file)") from None
+
+
 def load_spec(path: str | Path) -> Spec:
     """Read a spec file; every problem (unreadable file, bad JSON, bad field) raises SpecError."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise SpecError(f"{path}: is a directory, not a spec file") from None
-    except UnicodeDecodeError:
-        raise SpecError(f"{path}: not UTF-8 text (a spec is a JSON file)") from None
-    except OSError as exc:
-        raise SpecError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-    except ValueError:  # e.g. a NUL byte in the path
-        raise SpecError(f"{path!r} is not a usable file name") from None
-    return parse_spec_text(text, str(path))
+    return parse_spec_text(read_spec_file(path), printable(path, 200))
 
 
 def parse_spec_text(text: str, source: str = "spec") -> Spec:
@@ -75,7 +112,7 @@ def _no_duplicates(pairs):
     seen = {}
     for key, value in pairs:
         if key in seen:
-            raise SpecError(f"field {key!r} is given twice")
+            raise SpecError(f"field {_key(key)} is given twice")
         seen[key] = value
     return seen
 
@@ -86,7 +123,7 @@ def parse_spec(data: Any) -> Spec:
         raise SpecError(f"a spec must be a JSON object with fields {', '.join(REQUIRED)}; got {_kind(data)}")
     unknown = [k for k in data if k not in REQUIRED + OPTIONAL]
     if unknown:
-        raise SpecError(f"unknown field {unknown[0]!r} (the fields are {', '.join(REQUIRED + OPTIONAL)})")
+        raise SpecError(f"unknown field {_key(unknown[0])} (the fields are {', '.join(REQUIRED + OPTIONAL)})")
     missing = [k for k in REQUIRED if k not in data]
     if missing:
         raise SpecError(f"missing field {missing[0]!r}")
@@ -100,8 +137,13 @@ def parse_spec(data: Any) -> Spec:
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise SpecError(f"layers[{i}] must be a whole number of units (at least 1), got {_show(n)}")
         if n > MAX_UNITS:
-            raise SpecError(f"layers[{i}] has {n} units; at most {MAX_UNITS} per layer")
+            raise SpecError(f"layers[{i}] has {_show(n)} units; at most {MAX_UNITS} per layer")
     L = len(layers) - 1
+    parameters = sum(layers[l] * layers[l + 1] for l in range(L))
+    if data.get("biases") is not None:
+        parameters += sum(layers[1:])
+    if parameters > MAX_PARAMETERS:
+        raise SpecError(f"layers: this network has {parameters} weights and biases; at most {MAX_PARAMETERS}")
 
     acts = data["activations"]
     if not isinstance(acts, list) or len(acts) != L:
@@ -148,6 +190,10 @@ def parse_spec(data: Any) -> Spec:
     description = data.get("description")
     if description is not None and not isinstance(description, str):
         raise SpecError("description must be a string")
+    if description is not None and len(description) > MAX_DESCRIPTION_CHARS:
+        raise SpecError(f"description has {len(description)} characters; at most {MAX_DESCRIPTION_CHARS}")
+    if description is not None:
+        description = printable(description)  # an escape sequence in a file must never reach a terminal
     return Spec(Network(W, B, list(acts), loss), x, t, eta, description)
 
 
@@ -157,6 +203,10 @@ def _kind(value: Any) -> str:
     if value is None:
         return "null"
     return {list: "a list", dict: "an object", str: "a string"}.get(type(value), "a number")
+
+
+def _key(key: str) -> str:
+    return repr(printable(key, 40))
 
 
 def _show(value: Any) -> str:

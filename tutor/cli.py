@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import re
 import sys
 from typing import TYPE_CHECKING, NoReturn, Sequence
 
+from engine.safe_text import json_text
 from tutor import __version__
+from tutor import output
+from tutor.output import ECHO_CHARS, OutputError, emit as _emit, say as _say, shown
 
 if TYPE_CHECKING:
     from lessons.model import Curriculum
@@ -31,16 +34,27 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one short line and exit status 2, never a usage dump."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
+        # argparse quotes the offending argument in full: cut any long run of it
+        raise UsageError(re.sub(r"\S{%d,}" % (ECHO_CHARS + 1), lambda m: m.group()[:ECHO_CHARS - 1] + "…", message))
+
+    def _print_message(self, message: str, file=None) -> None:
+        # --help and --version: a failure to print is one line and status 1, never silently lost
+        if message:
+            if file is None or file is sys.stdout:
+                _emit(message, raw=True)
+            else:
+                _say(message.rstrip("\n"))
 
 
 def _seed(text: str) -> int:
+    if len(text.strip()) > 40:  # int() of thousands of digits is slow, and no seed is that long
+        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_SEED}, not {shown(text)}")
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+        raise argparse.ArgumentTypeError(f"must be a whole number, not {shown(text)}") from None
     if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_SEED}, not {text}")
+        raise argparse.ArgumentTypeError(f"must be between 0 and {MAX_SEED}, not {shown(text)}")
     return value
 
 
@@ -96,8 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _error(message: str, status: int = 2) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    return status
+    return output.error(message, status, PROG)
 
 
 def load_curriculum(*, warn: bool = False) -> Curriculum:
@@ -108,7 +121,7 @@ def load_curriculum(*, warn: bool = False) -> Curriculum:
     if warn and cur.problems:
         first, more = cur.problems[0], len(cur.problems) - 1
         extra = f" (and {more} more)" if more else ""
-        print(f"{PROG}: warning: a lesson could not be loaded and is left out: {first}{extra}", file=sys.stderr)
+        _say(f"{PROG}: warning: a lesson could not be loaded and is left out: {first}{extra}")
     return cur
 
 
@@ -117,29 +130,28 @@ def _check_ids(cur: Curriculum, ids: Sequence[str]) -> str | None:
     for lesson_id in ids:
         if lesson_id not in cur.ids:
             known = ", ".join(cur.ids) if cur.ids else "(no lessons are installed)"
-            return f"no lesson {lesson_id!r}; the lessons are: {known}"
+            return f"no lesson {shown(lesson_id)}; the lessons are: {known}"
     return None
 
 
-def _emit(text: str) -> None:
-    """Print to stdout; a reader that closed the pipe early (`| head`) is not an error."""
-    try:
-        try:
-            sys.stdout.write(text)
-        except UnicodeEncodeError:  # a terminal that cannot show σ or · gets a stand-in, not a crash
-            sys.stdout.write(text.encode(sys.stdout.encoding or "ascii", "replace").decode(sys.stdout.encoding or "ascii"))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+class ProgressUnavailable(Exception):
+    """The progress file cannot be used as the command needs; args are (message, exit status)."""
 
 
-def _open_progress(args: argparse.Namespace):
+def _open_progress(args: argparse.Namespace, *, read_only: bool = False):
+    """The store; raises ProgressUnavailable when the file is from a newer version, or in use and unreadable."""
     from tutor.progress import Progress, default_data_dir
+    from tutor.progress_schema import IN_USE, NEWER
 
-    store = Progress.open(default_data_dir(getattr(args, "data_dir", None)))
+    store = Progress.open(default_data_dir(getattr(args, "data_dir", None)), read_only=read_only)
+    if store.state in (NEWER, IN_USE):
+        store.close()
+        if store.state == NEWER:
+            raise ProgressUnavailable(store.notice, 2)
+        raise ProgressUnavailable("the progress file is in use by another copy of the tutor; "
+                                  "try again when it has finished", 1)
     if store.notice:
-        print(f"{PROG}: {store.notice}", file=sys.stderr)
+        _say(f"{PROG}: {store.notice}")
     return store
 
 
@@ -184,16 +196,18 @@ def _reset(args: argparse.Namespace, cur: Curriculum) -> int:
         if not args.yes:
             answer = _confirm(f"Forget progress for {what}?")
             if answer is None:
-                print(f"{PROG}: no answer (end of input), so nothing was forgotten; add --yes to reset without asking",
-                      file=sys.stderr)
+                _say(f"{PROG}: no answer (end of input), so nothing was forgotten; add --yes to reset without asking")
                 return 1
             if not answer:
                 _emit("Nothing was forgotten.\n")
                 return 1
-        store.reset(lesson_id)
-        if store.write_error:
-            return _error(store.write_error, 1)
-        _emit(f"Forgot progress for {what}.\n")
+        # The confirmation is printed inside the transaction: if it cannot be, nothing is forgotten.
+        saved = store.reset(lesson_id, before_commit=lambda: _emit(f"Forgot progress for {what}.\n"))
+        if not saved:
+            message = store.write_error or "Progress could not be saved."
+            if "in use" in message:
+                return _error("nothing was forgotten: the progress file is in use by another copy of the tutor", 1)
+            return _error(f"{message.rstrip('.')}; so nothing was forgotten after all", 1)
         return 0
     finally:
         store.close()
@@ -217,31 +231,55 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _reset(args, cur)
     from tutor.plain import format_list, format_progress
 
-    store = _open_progress(args)
+    store = _open_progress(args, read_only=True)  # showing progress never takes the write lock
     try:
         summary = store.summary(cur)
+        problem = store.read_error
     finally:
         store.close()
+    if problem:
+        return _error(problem, 1)
     if command == "list":
         _emit(format_list(summary))
     elif args.json:
-        _emit(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+        _emit(json_text(summary, indent=2) + "\n", raw=True)
     else:
         _emit(format_progress(summary))
     return 0
 
 
+def _occupy_standard_fds() -> None:
+    """Open /dev/null on any of descriptors 0–2 that is closed, so no file opened later lands there
+    (and output meant for a closed stdout can never be written into it)."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                got = os.open(os.devnull, os.O_RDWR)
+                if got != fd:
+                    os.dup2(got, fd)
+                    os.close(got)
+            except OSError:
+                pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status (--help and --version exit with 0)."""
+    _occupy_standard_fds()
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
-    except UsageError as exc:
-        return _error(str(exc))
-    try:
+        try:
+            args = parser.parse_args(argv)
+        except UsageError as exc:
+            return _error(str(exc))
         return _dispatch(args)
+    except ProgressUnavailable as exc:
+        return _error(exc.args[0], exc.args[1])
+    except OutputError as exc:
+        return _error(f"cannot write the output: {exc}", 1)
     except KeyboardInterrupt:
-        print(file=sys.stderr)
+        _say("")
         return 130
 
 

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
-from tutor.progress_schema import open_database
+from tutor import progress_rows
+from tutor.progress_rows import Rows
+from tutor.progress_schema import OK, open_database
 
 ENV_DATA_DIR = "BACKPROP_TUTOR_DATA_DIR"
 APP_NAME = "backprop-tutor"
@@ -57,22 +59,68 @@ class Progress:
     """
 
     def __init__(self, conn: sqlite3.Connection, *, saving: bool, notice: str | None,
-                 path: Path | None, clock: Callable[[], float] = time.time):
+                 path: Path | None, clock: Callable[[], float] = time.time, state: str = OK,
+                 read_only: bool = False):
         self._conn = conn
         self._lock = threading.RLock()
         self._clock = clock
+        self._rows = Rows(box_limit=MAX_BOX)
         self.saving = saving
         self.notice = notice
+        #: OK, or why progress is not kept: NEWER (a newer version's file), IN_USE (another copy's lock).
+        self.state = state
+        #: True for a store opened only to show progress: it never begins a write.
+        self.read_only = read_only
         #: The last write that failed and was dropped, as a message for the learner; None when all were kept.
         self.write_error: str | None = None
+        #: The last read that failed (the file went bad while open); None while every read worked.
+        self.read_error: str | None = None
         self.path = path
 
     @classmethod
-    def open(cls, data_dir: Path, *, clock: Callable[[], float] = time.time) -> "Progress":
+    def open(cls, data_dir: Path, *, clock: Callable[[], float] = time.time, read_only: bool = False) -> "Progress":
         """Open the store in data_dir. Never raises for a bad file or folder: a corrupt file is moved
-        aside and an unwritable folder gives an in-memory store; `notice` then says what happened."""
-        opened = open_database(Path(data_dir))
-        return cls(opened.conn, saving=opened.saving, notice=opened.notice, path=opened.path, clock=clock)
+        aside and an unwritable folder gives an in-memory store; `notice` then says what happened.
+
+        read_only: for commands that only show progress; never begins a write transaction, so it shows
+        the last committed state at once even while another copy is writing.
+        """
+        opened = open_database(Path(data_dir), read_only=read_only)
+        store = cls(opened.conn, saving=opened.saving, notice=opened.notice, path=opened.path, clock=clock,
+                    state=opened.state, read_only=opened.read_only)
+        store._scan()
+        return store
+
+    def _scan(self) -> None:
+        """Look at every row once: rows that make no sense are reported in `notice` (once) and, unless the
+        store is read-only, removed; reads skip them in any case."""
+        bad: dict[str, list[int]] = {}
+        with self._lock:
+            try:
+                for table in progress_rows.COLUMNS:
+                    ids = self._rows.bad_rowids(self._conn, table)
+                    if ids:
+                        bad[table] = ids
+            except sqlite3.Error as exc:
+                self.read_error = f"Progress could not be read: {exc}."
+                return
+        total = sum(len(ids) for ids in bad.values())
+        if not total:
+            return
+        where = ", ".join(f"{len(ids)} in {table}" for table, ids in sorted(bad.items()))
+        removed = False
+        if not self.read_only:
+            def work(c: sqlite3.Connection) -> bool:
+                for table, ids in bad.items():
+                    for i in range(0, len(ids), 500):
+                        chunk = ids[i:i + 500]
+                        c.execute(f"DELETE FROM {table} WHERE rowid IN ({','.join('?' * len(chunk))})", chunk)
+                return True
+            removed = bool(self._write(work, False))
+        entries = "entry" if total == 1 else "entries"
+        message = (f"{total} {entries} in the progress file made no sense ({where}) and "
+                   + ("were removed." if removed else "were ignored."))
+        self.notice = f"{self.notice} {message}" if self.notice else message
 
     def close(self) -> None:
         """Close the database; the object must not be used afterwards."""
@@ -92,7 +140,11 @@ class Progress:
 
         A write the disk refuses (full, locked past the busy timeout, gone) is rolled back and noted in
         `write_error`, and `failed` is returned: losing one record is better than losing the session.
+        A read-only store writes nothing.
         """
+        if self.read_only:
+            self.write_error = "Progress could not be saved: it was opened only to be shown."
+            return failed
         with self._lock:
             try:
                 with self._conn:
@@ -101,28 +153,49 @@ class Progress:
             except (sqlite3.ProgrammingError, sqlite3.IntegrityError):
                 raise  # misuse or a bug here, not the environment
             except sqlite3.DatabaseError as exc:
-                self.write_error = f"Progress could not be saved: {exc}."
+                if "locked" in str(exc) or "busy" in str(exc):
+                    self.write_error = "Progress could not be saved: the progress file is in use by another copy."
+                else:
+                    self.write_error = f"Progress could not be saved: {exc}."
                 return failed
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Raw rows, for checks of the file itself; the store's own reads go through `_select`."""
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
 
-    # -- seeds and position -----------------------------------------------------------------------
+    def _select(self, table: str, names: Sequence[str], where: str = "", params: Sequence[Any] = (),
+                order: str = "") -> list[tuple]:
+        """Rows whose values all pass their checks (see progress_rows); a file that fails to read gives none."""
+        with self._lock:
+            try:
+                return self._rows.select(self._conn, table, names, where, params, order)
+            except sqlite3.Error as exc:
+                self.read_error = f"Progress could not be read: {exc}."
+                return []
+
+    # -- seeds and position ---------------------------------------------------------------------
+
+    def _stored_seed(self, lesson_id: str, seed_key: str) -> int | None:
+        rows = self._select("seeds", ("seed",), "lesson_id = ? AND seed_key = ?", (lesson_id, seed_key))
+        return rows[0][0] if rows else None
 
     def seed(self, lesson_id: str, seed_key: str, fresh: Callable[[], int]) -> int:
         """The stored seed for this step (or group of steps); draws and stores `fresh()` the first time."""
-        rows = self._read("SELECT seed FROM seeds WHERE lesson_id = ? AND seed_key = ?", (lesson_id, seed_key))
-        if rows:
-            return int(rows[0][0])
+        stored = self._stored_seed(lesson_id, seed_key)
+        if stored is not None:
+            return stored
         candidate = int(fresh())
 
         def work(c: sqlite3.Connection) -> Any:
-            # Another copy may have stored one meanwhile: keep the first so both show the same numbers.
-            c.execute("INSERT OR IGNORE INTO seeds (lesson_id, seed_key, seed) VALUES (?, ?, ?)",
+            # Another copy may have stored one meanwhile: keep the first so both show the same numbers;
+            # a row that makes no sense (a seed 'abc') is replaced.
+            rows = self._rows.select(c, "seeds", ("seed",), "lesson_id = ? AND seed_key = ?", (lesson_id, seed_key))
+            if rows:
+                return rows[0][0]
+            c.execute("INSERT OR REPLACE INTO seeds (lesson_id, seed_key, seed) VALUES (?, ?, ?)",
                       (lesson_id, seed_key, candidate))
-            return int(c.execute("SELECT seed FROM seeds WHERE lesson_id = ? AND seed_key = ?",
-                                 (lesson_id, seed_key)).fetchone()[0])
+            return candidate
         return self._write(work, candidate)  # a failed write: use the fresh draw this session
 
     def new_seed(self, lesson_id: str, seed_key: str, seed: int) -> None:
@@ -132,22 +205,31 @@ class Progress:
                       (lesson_id, seed_key, int(seed)))
         self._write(work)
 
+    def _positions(self, conn: sqlite3.Connection | None = None) -> list[tuple[str, str, int]]:
+        """(lesson_id, step_id, seq) of every sound position row, most recent first."""
+        if conn is None:
+            rows = self._select("positions", ("lesson_id", "step_id", "seq"))
+        else:
+            rows = self._rows.select(conn, "positions", ("lesson_id", "step_id", "seq"))
+        return sorted(rows, key=lambda r: r[2], reverse=True)
+
     def set_position(self, lesson_id: str, step_id: str) -> None:
         """Remember the step the learner is on; this lesson becomes the last one visited."""
         def work(c: sqlite3.Connection) -> Any:
-            seq = c.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM positions").fetchone()[0]
+            rows = self._positions(c)
+            seq = (rows[0][2] if rows else 0) + 1
             c.execute("INSERT OR REPLACE INTO positions (lesson_id, step_id, seq, at) VALUES (?, ?, ?, ?)",
                       (lesson_id, step_id, seq, self._clock()))
         self._write(work)
 
     def position(self, lesson_id: str) -> str | None:
         """The step the learner was last on in this lesson, or None."""
-        rows = self._read("SELECT step_id FROM positions WHERE lesson_id = ?", (lesson_id,))
+        rows = self._select("positions", ("step_id",), "lesson_id = ?", (lesson_id,))
         return rows[0][0] if rows else None
 
     def last_lesson(self) -> str | None:
         """The lesson whose position was set most recently, or None."""
-        rows = self._read("SELECT lesson_id FROM positions ORDER BY seq DESC LIMIT 1")
+        rows = self._positions()
         return rows[0][0] if rows else None
 
     # -- what happened ----------------------------------------------------------------------------
@@ -173,49 +255,48 @@ class Progress:
         """Store that the worked solution was shown for these numbers: later answers on them do not count."""
         def work(c: sqlite3.Connection) -> Any:
             last = c.execute("SELECT COALESCE(MAX(id), 0) FROM attempts").fetchone()[0]
-            c.execute("INSERT OR IGNORE INTO solutions (lesson_id, step_id, seed, after_attempt, at) VALUES (?, ?, ?, ?, ?)",
+            c.execute("INSERT OR REPLACE INTO solutions (lesson_id, step_id, seed, after_attempt, at) "
+                      "SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM solutions WHERE lesson_id = ?1 "
+                      "AND step_id = ?2 AND seed = ?3 AND typeof(after_attempt) = 'integer')",
                       (lesson_id, step_id, int(seed), last, self._clock()))
         self._write(work)
 
     def solution_revealed(self, lesson_id: str, step_id: str, seed: int) -> bool:
         """Whether the worked solution has been shown for this step with these numbers."""
-        return bool(self._read("SELECT 1 FROM solutions WHERE lesson_id = ? AND step_id = ? AND seed = ?",
-                               (lesson_id, step_id, int(seed))))
+        return any(s == int(seed) for (s,) in self._select(
+            "solutions", ("seed",), "lesson_id = ? AND step_id = ?", (lesson_id, step_id)))
 
     def hints_shown(self, lesson_id: str, step_id: str) -> int:
         """The highest hint rung shown for this step (0 when none)."""
-        rows = self._read("SELECT COALESCE(MAX(rung), 0) FROM hints WHERE lesson_id = ? AND step_id = ?",
-                          (lesson_id, step_id))
-        return int(rows[0][0])
+        rows = self._select("hints", ("rung",), "lesson_id = ? AND step_id = ?", (lesson_id, step_id))
+        return max((r[0] for r in rows), default=0)
 
     def attempts(self, lesson_id: str, step_id: str | None = None) -> list[Attempt]:
         """The answers checked in a lesson (or one step of it), oldest first."""
-        sql = "SELECT step_id, answer, correct, mistake, seed, at FROM attempts WHERE lesson_id = ?"
-        params: list[Any] = [lesson_id]
+        where, params = "lesson_id = ?", [lesson_id]
         if step_id is not None:
-            sql += " AND step_id = ?"
+            where += " AND step_id = ?"
             params.append(step_id)
-        return [Attempt(s, a, bool(c), m, int(seed), at) for s, a, c, m, seed, at in self._read(sql + " ORDER BY id", params)]
+        rows = self._select("attempts", ("step_id", "answer", "correct", "mistake", "seed", "at"), where, params,
+                            order="id")
+        return [Attempt(s, a, bool(c), m, seed, float(at)) for s, a, c, m, seed, at in rows]
 
     def solved_steps(self, lesson_id: str) -> set[str]:
         """Steps answered correctly on numbers whose solution had not been shown before that answer.
 
         A right answer given before the solution was opened still counts: it was earned.
         """
-        rows = self._read(
-            """SELECT DISTINCT a.step_id FROM attempts a
-               WHERE a.lesson_id = ? AND a.correct = 1 AND NOT EXISTS (
-                   SELECT 1 FROM solutions s WHERE s.lesson_id = a.lesson_id AND s.step_id = a.step_id
-                   AND s.seed = a.seed AND s.after_attempt < a.id)""",
-            (lesson_id,),
-        )
-        return {r[0] for r in rows}
+        shown: dict[tuple[str, int], int] = {}
+        for step, seed, after in self._select("solutions", ("step_id", "seed", "after_attempt"), "lesson_id = ?",
+                                              (lesson_id,)):
+            shown[(step, seed)] = min(after, shown.get((step, seed), after))
+        right = self._select("attempts", ("id", "step_id", "seed"), "lesson_id = ? AND correct = 1", (lesson_id,))
+        return {step for i, step, seed in right if not (step, seed) in shown or shown[(step, seed)] >= i}
 
     def started(self, lesson_id: str) -> bool:
         """Whether the learner has opened or answered anything in this lesson."""
-        return bool(self._read(
-            "SELECT 1 FROM positions WHERE lesson_id = ?1 UNION ALL SELECT 1 FROM attempts WHERE lesson_id = ?1 "
-            "UNION ALL SELECT 1 FROM hints WHERE lesson_id = ?1 LIMIT 1", (lesson_id,)))
+        return bool(self.position(lesson_id) or self.attempts(lesson_id)
+                    or self._select("hints", ("step_id", "rung"), "lesson_id = ?", (lesson_id,)))
 
     def status(self, lesson_id: str, exercise_step_ids: Iterable[str]) -> str:
         """"done" when every exercise step is solved (see solved_steps), "in progress" once started,
@@ -232,14 +313,13 @@ class Progress:
         now = self._clock()
 
         def work(c: sqlite3.Connection) -> Any:
-            row = c.execute("SELECT box FROM quiz_items WHERE item_key = ?", (item_key,)).fetchone()
-            box = min((row[0] if row else 0) + 1, MAX_BOX) if correct else 0
-            c.execute(
-                """INSERT INTO quiz_items (item_key, box, due, right, wrong, last) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                   ON CONFLICT (item_key) DO UPDATE SET box = ?2, due = ?3, right = right + ?4,
-                   wrong = wrong + ?5, last = ?6""",
-                (item_key, box, now + BOX_INTERVALS[box], int(bool(correct)), int(not correct), now),
-            )
+            rows = self._rows.select(c, "quiz_items", ("box", "right", "wrong"), "item_key = ?", (item_key,))
+            box, right, wrong = rows[0] if rows else (0, 0, 0)  # a row that makes no sense starts afresh
+            box = min(box + 1, MAX_BOX) if correct else 0
+            right, wrong = min(right + int(bool(correct)), progress_rows.MAX_COUNT), \
+                min(wrong + int(not correct), progress_rows.MAX_COUNT)
+            c.execute("INSERT OR REPLACE INTO quiz_items (item_key, box, due, right, wrong, last) VALUES (?, ?, ?, ?, ?, ?)",
+                      (item_key, box, now + BOX_INTERVALS[box], right, wrong, now))
         self._write(work)
 
     def due_order(self, item_keys: Iterable[str]) -> list[str]:
@@ -252,8 +332,8 @@ class Progress:
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]
             marks = ",".join("?" * len(chunk))
-            for key, box, due in self._read(f"SELECT item_key, box, due FROM quiz_items WHERE item_key IN ({marks})", chunk):
-                known[key] = (int(box), float(due))
+            for key, box, due in self._select("quiz_items", ("item_key", "box", "due"), f"item_key IN ({marks})", chunk):
+                known[key] = (box, float(due))
 
         def rank(pair: tuple[int, str]) -> tuple:
             index, key = pair
@@ -267,7 +347,8 @@ class Progress:
     def record_quiz_result(self, lesson_ids: Sequence[str], score: int, total: int) -> None:
         """Store a finished quiz's score; it counts towards each lesson it drew items from."""
         def work(c: sqlite3.Connection) -> Any:
-            run = c.execute("SELECT COALESCE(MAX(run), 0) + 1 FROM quiz_results").fetchone()[0]
+            runs = [r[0] for r in self._rows.select(c, "quiz_results", ("run",))]
+            run = max(runs, default=0) + 1
             at = self._clock()
             c.executemany("INSERT INTO quiz_results (run, lesson_id, score, total, at) VALUES (?, ?, ?, ?, ?)",
                           [(run, lid, int(score), int(total), at) for lid in dict.fromkeys(lesson_ids)])
@@ -275,16 +356,16 @@ class Progress:
 
     def best_quiz(self, lesson_id: str) -> tuple[int, int] | None:
         """The best (score, total) of the quizzes that included this lesson: highest fraction, then most items."""
-        rows = self._read(
-            "SELECT score, total FROM quiz_results WHERE lesson_id = ? AND total > 0 "
-            "ORDER BY CAST(score AS REAL) / total DESC, total DESC LIMIT 1", (lesson_id,))
-        return (int(rows[0][0]), int(rows[0][1])) if rows else None
+        rows = [r for r in self._select("quiz_results", ("score", "total"), "lesson_id = ?", (lesson_id,)) if r[1] > 0]
+        if not rows:
+            return None
+        return max(rows, key=lambda r: (r[0] / r[1], r[1]))
 
     # -- housekeeping -----------------------------------------------------------------------------
 
     def first_run(self) -> bool:
         """True until mark_welcomed() has been called (the welcome screen is shown once)."""
-        return not self._read("SELECT 1 FROM meta WHERE key = 'welcomed'")
+        return not self._select("meta", ("key",), "key = 'welcomed'")
 
     def mark_welcomed(self) -> None:
         """Remember that the welcome screen has been seen."""
@@ -292,20 +373,28 @@ class Progress:
             c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('welcomed', '1')")
         self._write(work)
 
-    def reset(self, lesson_id: str | None = None) -> None:
-        """Forget everything about one lesson, or about every lesson (the welcome stays seen)."""
+    def reset(self, lesson_id: str | None = None, *, before_commit: Callable[[], None] | None = None) -> bool:
+        """Forget everything about one lesson, or about every lesson (the welcome stays seen).
+
+        before_commit runs inside the transaction, after the rows are deleted: if it raises (the
+        confirmation could not be printed), nothing is forgotten and the exception propagates.
+        Returns whether the reset was saved (False: see write_error).
+        """
         tables = ("attempts", "hints", "solutions", "seeds", "positions", "quiz_results")
 
         def work(c: sqlite3.Connection) -> Any:
             if lesson_id is None:
                 for table in tables + ("quiz_items",):
                     c.execute(f"DELETE FROM {table}")
-                return
-            for table in tables:
-                c.execute(f"DELETE FROM {table} WHERE lesson_id = ?", (lesson_id,))
-            prefix = lesson_id + "/"
-            c.execute("DELETE FROM quiz_items WHERE substr(item_key, 1, ?) = ?", (len(prefix), prefix))
-        self._write(work)
+            else:
+                for table in tables:
+                    c.execute(f"DELETE FROM {table} WHERE lesson_id = ?", (lesson_id,))
+                prefix = lesson_id + "/"
+                c.execute("DELETE FROM quiz_items WHERE substr(item_key, 1, ?) = ?", (len(prefix), prefix))
+            if before_commit is not None:
+                before_commit()
+            return True
+        return bool(self._write(work, False))
 
     def summary(self, curriculum: Any) -> dict:
         """Progress per lesson of the curriculum, as plain data (the shape `progress --json` prints)."""
@@ -314,10 +403,6 @@ class Progress:
             exercise_ids = [s.id for s in lesson.exercise_steps]
             solved = self.solved_steps(lesson.id) & set(exercise_ids)
             best = self.best_quiz(lesson.id)
-            counts = self._read(
-                "SELECT (SELECT COUNT(*) FROM attempts WHERE lesson_id = ?1), "
-                "(SELECT COUNT(*) FROM hints WHERE lesson_id = ?1), "
-                "(SELECT COUNT(*) FROM solutions WHERE lesson_id = ?1)", (lesson.id,))[0]
             lessons.append({
                 "id": lesson.id,
                 "title": lesson.title,
@@ -326,9 +411,9 @@ class Progress:
                 "exercises": len(exercise_ids),
                 "solved": len(solved),
                 "position": self.position(lesson.id),
-                "attempts": counts[0],
-                "hints": counts[1],
-                "solutions_shown": counts[2],
+                "attempts": len(self.attempts(lesson.id)),
+                "hints": len(self._select("hints", ("rung",), "lesson_id = ?", (lesson.id,))),
+                "solutions_shown": len(self._select("solutions", ("seed",), "lesson_id = ?", (lesson.id,))),
                 "best_quiz": None if best is None else {"score": best[0], "total": best[1]},
             })
         totals = {state: sum(1 for item in lessons if item["status"] == state) for state in (DONE, IN_PROGRESS, NOT_STARTED)}

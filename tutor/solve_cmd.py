@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 
-MAX_CHECK_PARAMS = 20_000
+from engine.safe_text import printable
+from tutor.output import OutputError, error, silence_stdout
 
 EPILOG = """\
 SPEC.json describes one network and one example, for instance:
@@ -64,9 +64,8 @@ def add_parser(subparsers, parents) -> argparse.ArgumentParser:
     return parser
 
 
-def _error(message: str) -> int:
-    print(f"backprop-tutor: error: {message}", file=sys.stderr)
-    return 2
+def _error(message: str, status: int = 2) -> int:
+    return error(message, status)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,32 +79,31 @@ def run(args: argparse.Namespace) -> int:
         spec = load_spec(args.spec)
     except SpecError as exc:
         return _error(str(exc))
-    n_params = sum(w.size for w in spec.network.weights) + sum(b.size for b in spec.network.biases or [])
-    if args.check and n_params > MAX_CHECK_PARAMS:
-        return _error(
-            f"--check runs two forward passes per weight; this network has {n_params} weights and biases "
-            f"(at most {MAX_CHECK_PARAMS})"
-        )
+    source = printable(args.spec, 200)
     try:
         # extreme but finite inputs are handled; beyond that (net past ~1e308) is refused, not printed as inf
         with np.errstate(over="raise", invalid="raise", divide="raise"):
             sol = solve(spec.network, spec.input, spec.target, spec.learning_rate, check=args.check)
             payload = to_json(sol) if args.json else None
     except (FloatingPointError, OverflowError):
-        return _error(f"{args.spec}: the numbers overflow floating point (a net or E beyond ~1e308); use smaller weights or inputs")
+        return _error(f"{source}: the numbers overflow floating point (a net or E beyond ~1e308); use smaller weights or inputs")
 
+    if sys.stdout is None:
+        raise OutputError("standard output is closed")
     try:
         if args.json:
-            # one key per line, each value compact: readable, and still one JSON object
+            # one key per line, each value compact: readable, and still one JSON object (ASCII only)
             body = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, allow_nan=False)}" for k, v in payload.items())
             print("{\n" + body + "\n}")
         else:
-            _print_worked(spec, sol, args.spec)
+            _print_worked(spec, sol, source)
         sys.stdout.flush()
     except BrokenPipeError:
         # the reader (e.g. `head`) went away: not an error worth a traceback
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        silence_stdout()
+    except (OSError, ValueError) as exc:  # a full disk, a closed stream
+        silence_stdout()
+        raise OutputError(getattr(exc, "strerror", None) or str(exc) or type(exc).__name__) from None
     return 0
 
 
@@ -123,7 +121,7 @@ def _print_worked(spec, sol, path: str) -> None:
     console = _Console(file=sys.stdout, soft_wrap=True, highlight=False)
     net = spec.network
     loss = "sse: E = ½Σ_k (t_k − a_k)²" if net.loss == "sse" else "cross_entropy: E = −Σ_k t_k ln a_k"
-    console.print(Text(spec.description or str(path), style="bold"))
+    console.print(Text(spec.description or printable(path), style="bold"))  # the description is made printable on loading
     console.print(
         Text(
             f"layers {'-'.join(map(str, net.sizes))}, activations {', '.join(net.activations)}, loss {loss}, "

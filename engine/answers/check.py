@@ -14,6 +14,7 @@ from .equivalence import EXPRESSION_TOLERANCE, NUMBER_TOLERANCE, Reference, Tole
 from .evaluate import Compiled, Scope, compile_answer
 from .nodes import Call, Sum, symbols_of, walk
 from .parser import parse
+from .probes import confirm
 from .render import render
 from .tokens import AnswerSyntaxError
 
@@ -47,6 +48,11 @@ class Verdict:
 CORRECT = "Correct."
 INTERNAL = "Sorry, this answer could not be checked because of a problem in the tutor. Try writing it another way."
 BAD_EXERCISE = "This exercise's reference answer could not be read, so answers cannot be checked; please report it."
+#: Functions every formula answer may use: the smooth ones, with σ′ and tanh′. relu and relu′ (a kink and
+#: a step, the makings of an answer built to slip between sample points) only where the exercise's
+#: reference, accepted forms, catalogued mistakes or definitions use them.
+BASIC_FUNCTIONS = frozenset({"exp", "log", "sqrt", "sigmoid", "sigmoid'", "tanh", "tanh'"})
+SHOWN_FUNCTIONS = {"sigmoid": "σ", "sigmoid'": "σ′", "tanh'": "tanh′", "relu'": "relu′", "log": "log"}
 
 
 def _domain(domain) -> dict:
@@ -91,7 +97,7 @@ def preview(answer: str, variables: Iterable[str] = (), *, definitions=None, ind
 
 def check(answer: str, expected: str, variables: Iterable[str] = (), *, definitions=None, domain=None,
           indices=None, tolerance: Tolerance | None = None, mistakes: Iterable[Mistake] = (),
-          kind: str | None = None, forbid: Iterable[str] = ()) -> Verdict:
+          kind: str | None = None, forbid: Iterable[str] = (), accept: Iterable[str] = ()) -> Verdict:
     """Judge a learner's `answer` against the reference `expected` (a formula or a number).
 
     variables: the symbols the exercise declares; symbols of `expected`, of the definitions and of
@@ -108,14 +114,22 @@ def check(answer: str, expected: str, variables: Iterable[str] = (), *, definiti
       rounding error). The scale of comparison is the largest term of the reference's top-level sum.
     mistakes: Mistake(id, answer, feedback) entries; a wrong answer equivalent to one gets its id
       and feedback (the nearest, if several match).
-    kind: "expression" or "number"; None infers it (a reference with symbols is an expression).
+    kind: "expression" or "number"; None infers it: an exercise that declares variables or
+      definitions, or whose reference has symbols, is an expression (so "exp(1)" with ["x"] is a
+      formula that happens to be constant); otherwise a number.
     forbid: functions the answer may not use, such as "sigmoid'" in a step that asks for σ′ to be
       written out: an answer using one is refused with a message, however right its value.
+    accept: other right answers, as a learner may write them. A formula answer may use the smooth
+      functions (exp, log, sqrt, σ, tanh and their derivatives σ′, tanh′); relu and relu′ only where
+      the reference, these forms, the mistakes or the definitions use them. Others are refused with
+      a message naming them.
+    A formula that agrees at every sample point is checked again at points drawn from its own text,
+    beyond the domain, and at its own kinks, steps and bumps (see engine.answers.probes).
     Never raises; an internal problem becomes a polite verdict.
     """
     try:
         return _check(answer, expected, variables, definitions, domain, indices, tolerance,
-                      tuple(mistakes or ()), kind, frozenset(forbid))
+                      tuple(mistakes or ()), kind, frozenset(forbid), tuple(accept or ()))
     except Exception:
         log.exception("internal error while checking %r against %r", answer, expected)
         return Verdict(False, INTERNAL, "", error="internal error while checking")
@@ -131,15 +145,38 @@ def _forbidden(tree, forbid: frozenset[str]) -> str | None:
     return None
 
 
+def functions_of(tree) -> set[str]:
+    """The functions a tree calls, a derivative written with its prime ("sigmoid'")."""
+    return {n.func + ("'" if n.prime else "") for n in walk(tree) if isinstance(n, Call)}
+
+
+def allowed_functions(trees) -> frozenset[str]:
+    """The functions an answer may use, given the trees of what the exercise itself writes."""
+    used = set(BASIC_FUNCTIONS)
+    for tree in trees:
+        used |= functions_of(tree)
+    if "relu'" in used:
+        used.add("relu")  # relu(x)/x for relu′(x); but relu alone does not bring its step
+    return frozenset(used)
+
+
+def _not_needed(tree, allowed: frozenset[str]) -> list[str]:
+    return sorted(functions_of(tree) - allowed)
+
+
+def _show_functions(names) -> str:
+    return join_names([SHOWN_FUNCTIONS.get(n, n.replace("'", "′")) for n in sorted(names)])
+
+
 def _check(answer, expected, variables, definitions, domain, indices, tolerance, mistakes, kind,
-           forbid=frozenset()) -> Verdict:
+           forbid=frozenset(), accept=()) -> Verdict:
     if isinstance(expected, (int, float)) and not isinstance(expected, bool):
         expected = repr(float(expected))
     try:
         ex = ExerciseNames(variables, definitions, indices)
         ref_tree = parse(expected, ex.known)
         ex.add_known(ref_tree)
-        kind = kind or ("expression" if symbols_of(ref_tree) else "number")
+        kind = kind or ("expression" if (ex.variables or ex.definitions or symbols_of(ref_tree)) else "number")
         if kind not in ("expression", "number"):
             raise ValueError(f"unknown kind {kind!r}")
         if kind == "number" and symbols_of(ref_tree):
@@ -153,6 +190,14 @@ def _check(answer, expected, variables, definitions, domain, indices, tolerance,
                 continue  # a broken catalogue entry must not stop grading
             ex.add_known(tree, shown=False)
             catalogue_trees.append((m, tree))
+        accepted_trees = []
+        for form in accept:
+            try:
+                accepted_trees.append(parse(form, ex.known))
+            except (AnswerSyntaxError, AttributeError):
+                log.warning("unreadable accepted form skipped: %r", form)
+        allowed = allowed_functions([ref_tree, *ex.definitions.values(), *(t for _, t in catalogue_trees),
+                                     *accepted_trees])
         reference = Reference(ref_tree, ex.scope)
     except (AnswerSyntaxError, ValueError) as err:
         return Verdict(False, BAD_EXERCISE, "", error=f"reference answer: {err}")
@@ -173,6 +218,11 @@ def _check(answer, expected, variables, definitions, domain, indices, tolerance,
         shown = {"sigmoid'": "σ′", "tanh'": "tanh′", "relu'": "relu′"}.get(banned, banned)
         return Verdict(False, f"This step asks you to work it out without using {shown} itself: "
                        "write it with the functions it is made of.", interpreted, warnings, error=None)
+    extra = _not_needed(tree, allowed) if kind == "expression" else []
+    if extra:
+        message = (f"This exercise does not need {_show_functions(extra)}: write the answer with "
+                   f"{_show_functions(allowed - forbid)}")
+        return Verdict(False, message + ".", interpreted, warnings, error=message)
     if unknown:
         # an undeclared symbol cannot be right; say which symbols the exercise does use
         return Verdict(False, "Not quite: " + "; ".join(unknown) + ".", interpreted, warnings)
@@ -192,8 +242,12 @@ def _check(answer, expected, variables, definitions, domain, indices, tolerance,
         return Verdict(False, BAD_EXERCISE, interpreted, warnings, error="reference answer is undefined everywhere")
     tol = _tolerance(tolerance, kind)
     cmp = compare(compiled, samples, tol)
-    if cmp.equal:
+    if cmp.equal and (kind == "number" or confirm(tree, compiled, reference, ex.scope, _domain(domain), answer, tol)):
         return Verdict(True, CORRECT, interpreted, warnings)
+    if cmp.equal:  # right at every sample, wrong between them: a formula built to slip past the points
+        shown = ", ".join(sorted(symbols_of(tree))[:6])
+        return Verdict(False, f"Not quite: your formula gives different values from the expected one for some values "
+                       f"of {shown}.", interpreted, warnings)
     found = find_mistake(cmp.values, samples, catalogue, tol)
     if found is not None:
         return Verdict(False, found.feedback or "Not quite.", interpreted, warnings, mistake=found.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterable
 
-from .evaluate import Scope
+from .evaluate import MAX_INDEX_SIZE, Scope
 from .nodes import BinOp, Const, Node, Sum, Sym, symbols_of, walk
 from .parser import parse
 from .render import render
@@ -43,6 +43,9 @@ class ExerciseNames:
         self.variables = declared_names(variables)
         defs_text = {canonical_name(k): v for k, v in dict(definitions or {}).items()}
         self.indices = {k: operator.index(v) for k, v in dict(indices or {}).items()}
+        for name, size in self.indices.items():  # checked first: members are listed per index value
+            if not 1 <= size <= MAX_INDEX_SIZE:
+                raise ValueError(f"index {name} must have a size from 1 to {MAX_INDEX_SIZE}, not {size!r}")
         base = set(self.variables) | set(defs_text)
         self.definitions: dict[str, Node] = {k: parse(v, base) for k, v in defs_text.items()}
         self.known: set[str] = set(base)

@@ -75,6 +75,20 @@ class Reference:
         terms = top_terms(tree)
         self.terms = [compile_answer(t, scope) for t in terms] if len(terms) > 1 else []
         self.samples: list[Sample] = []
+        #: the environment keys of the last draw (see sampling.symbol_keys)
+        self.keys: list = []
+
+    def sample_at(self, env: Env) -> Sample | None:
+        """The reference at one point, or None where it is undefined (not a test of an answer)."""
+        r = self.compiled.value(env)
+        if not math.isfinite(r):
+            return None
+        scale = abs(r)
+        for t in self.terms:
+            tv = t.value(env)
+            if math.isfinite(tv):
+                scale = max(scale, abs(tv))
+        return Sample(env, r, scale)
 
     def draw(self, others: list[Compiled], domain=None) -> list[Sample]:
         """Sample points for the union of symbols of the reference and `others`."""
@@ -86,18 +100,14 @@ class Reference:
         keys = symbol_keys(scalars, families, self.scope.indices)
         samples = []
         for env in points(keys, domain, count=MAX_CANDIDATES if keys else 1):
-            r = self.compiled.value(env)
-            if not math.isfinite(r):
-                continue  # the reference is undefined here: not a test of the answer
-            scale = abs(r)
-            for t in self.terms:
-                tv = t.value(env)
-                if math.isfinite(tv):
-                    scale = max(scale, abs(tv))
-            samples.append(Sample(env, r, scale))
+            sample = self.sample_at(env)
+            if sample is None:
+                continue
+            samples.append(sample)
             if len(samples) >= POINTS:
                 break
         self.samples = samples
+        self.keys = keys
         return samples
 
 

@@ -46,6 +46,13 @@ OPERATOR_FORMS = {
     "÷": "/", "⁄": "/", "∕": "/", "′": "'", "’": "'", "ʹ": "'", "‘": "'",
 }
 OPS = set("+-*/^()'")
+# A run of superscripts is one exponent: _normalise brackets it with these markers. Each is several
+# characters long, while every other item _normalise produces is one character, so no text can be
+# typed or pasted that reads as a marker.
+SUP_OPEN, SUP_CLOSE = "<superscript>", "</superscript>"
+#: Character categories refused anywhere in an answer: controls, invisible format characters
+#: (zero-width spaces, bidirectional overrides), surrogates, private use and unassigned code points.
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 
 
 def _describe(ch: str) -> str:
@@ -64,10 +71,10 @@ def _normalise(text: str) -> list[tuple[str, int]]:
             j = i
             while j < n and text[j] in SUPERSCRIPTS:
                 j += 1
-            # a_k² becomes a_k^(2); the marker \x01 keeps the run one exponent
-            out.append(("\x01", i + 1))
+            # a_k² becomes a_k^(2); the markers keep the run one exponent
+            out.append((SUP_OPEN, i + 1))
             out.extend((SUPERSCRIPTS[c], i + 1 + k) for k, c in enumerate(text[i:j]))
-            out.append(("\x02", j))
+            out.append((SUP_CLOSE, j))
             i = j
             continue
         if ch in SUBSCRIPTS:
@@ -95,10 +102,22 @@ def _is_digit(c: str) -> bool:
     return "0" <= c <= "9"
 
 
+def refuse_controls(text: str) -> None:
+    """Raise AnswerSyntaxError at the first control or invisible character: nothing else reads such text."""
+    for i, ch in enumerate(text):
+        category = unicodedata.category(ch)
+        if category in REFUSED_CATEGORIES:
+            kind = "an invisible character" if category == "Cf" else "a control character"
+            raise AnswerSyntaxError(
+                f"{kind} (U+{ord(ch):04X}) at position {i + 1} is not allowed: retype the answer without it",
+                i + 1)
+
+
 def tokenize(text: str) -> list[Token]:
     """Split an answer into tokens, or raise AnswerSyntaxError with a position."""
     if len(text) > MAX_LENGTH:
         raise AnswerSyntaxError(f"the answer is too long ({len(text)} characters; at most {MAX_LENGTH})")
+    refuse_controls(text)
     chars = _normalise(text)
     tokens: list[Token] = []
     i, n = 0, len(chars)
@@ -112,11 +131,11 @@ def tokenize(text: str) -> list[Token]:
         c, pos = chars[i]
         if c.isspace():
             i += 1
-        elif c == "\x01":
+        elif c == SUP_OPEN:
             add(Token("op", "^", pos))
             add(Token("op", "(", pos))
             i += 1
-        elif c == "\x02":
+        elif c == SUP_CLOSE:
             add(Token("op", ")", pos))
             i += 1
         elif _is_digit(c) or (c == "." and i + 1 < n and _is_digit(chars[i + 1][0])):

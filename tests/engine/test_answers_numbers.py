@@ -42,7 +42,7 @@ def test_absolute_tolerance_for_answers_near_zero():
 
 
 def test_a_symbol_in_a_number_answer_is_a_friendly_error():
-    v = check("a_j*0.5", "0.25", ["a_j"])
+    v = check("a_j*0.5", "0.25", ["a_j"], kind="number")
     assert not v.correct
     assert v.error and "number" in v.feedback and "a_j" in v.feedback
 

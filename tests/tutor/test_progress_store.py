@@ -294,15 +294,21 @@ def test_a_truncated_database_is_moved_aside(tmp_path):
         assert p.saving and p.attempts("one") == []
 
 
-def test_a_newer_schema_version_is_moved_aside_not_misread(tmp_path):
+def test_a_newer_schema_version_is_left_in_place_and_not_written(tmp_path):
     with Progress.open(tmp_path) as p:
         p.set_position("one", "e1")
     conn = sqlite3.connect(tmp_path / "progress.db")
     conn.execute("UPDATE schema_version SET version = version + 1")
     conn.commit()
     conn.close()
+    before = (tmp_path / "progress.db").read_bytes()
     with Progress.open(tmp_path) as p:
-        assert p.notice and "moved to" in p.notice and p.position("one") is None
+        assert p.state == "newer" and not p.saving
+        assert "newer version" in p.notice and "moved" not in p.notice
+        p.set_position("one", "e2")  # kept in memory only
+        assert p.position("one") == "e2"
+    assert (tmp_path / "progress.db").read_bytes() == before
+    assert not [f for f in tmp_path.iterdir() if ".corrupt-" in f.name]
 
 
 def test_an_empty_file_is_simply_a_new_database(tmp_path):

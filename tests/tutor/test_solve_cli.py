@@ -135,13 +135,19 @@ def test_missing_file(tmp_path, capsys):
     assert err.startswith("backprop-tutor: error: ") and "no such file" in err and err.count("\n") == 1
 
 
-def test_check_refuses_a_huge_network(tmp_path, capsys):
-    n = 150  # 150·150 + 150·2 weights is past the --check limit
+def test_a_network_past_the_parameter_limit_is_refused_with_the_limit(tmp_path, capsys):
+    from engine.spec import MAX_PARAMETERS
+
+    n = 150  # 150·150 + 150·2 = 22,800 weights: past the limit, far past any network worked by hand
     spec = {"layers": [n, n, 2], "activations": ["relu", "linear"], "weights": [[[0.0] * n] * n, [[0.0] * n] * 2],
             "input": [0.0] * n, "target": [0.0, 0.0]}
-    assert main(["solve", write(tmp_path, spec), "--check", "--json"]) == 2
-    assert "--check runs two forward passes per weight" in capsys.readouterr().err
-    assert main(["solve", write(tmp_path, spec), "--json"]) == 0
+    assert main(["solve", write(tmp_path, spec), "--json"]) == 2
+    err = capsys.readouterr().err
+    assert "22800 weights and biases" in err and f"at most {MAX_PARAMETERS}" in err and err.count("\n") == 1
+    n = 60  # 60·60 + 60·2 = 3,720: within it, and --check still runs
+    spec = {"layers": [n, n, 2], "activations": ["relu", "linear"], "weights": [[[0.0] * n] * n, [[0.0] * n] * 2],
+            "input": [0.0] * n, "target": [0.0, 0.0]}
+    assert main(["solve", write(tmp_path, spec), "--check", "--json"]) == 0
 
 
 def test_help_explains_the_format(capsys):
