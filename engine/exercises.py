@@ -79,6 +79,8 @@ class ExerciseSpec:
     engine_value: str | None = None
     derivative: tuple[str, str] | None = None
     forbid: tuple[str, ...] = ()
+    #: a count (rows of a matrix, entries of a vector): only a whole number is accepted
+    integer: bool = False
 
     def mistake(self, mistake_id: str) -> MistakeSpec:
         """The catalogued mistake with this id."""
@@ -96,11 +98,16 @@ class ExerciseSpec:
 # --- templates -------------------------------------------------------------------------------
 
 
+MINUS = "\u2212"  # the minus sign the prose uses; the answer box reads it as "-"
+
+
 class _Num(float):
-    """A float that formats to 4 significant figures unless a format spec says otherwise."""
+    """A float that formats to 4 significant figures unless a format spec says otherwise, with the
+    prose's minus sign (−), so that e^(−(−0.3852)) does not mix it with an ASCII hyphen."""
 
     def __format__(self, spec: str) -> str:
-        return answers.format_number(float(self)) if not spec else format(float(self), spec)
+        text = answers.format_number(float(self)) if not spec else format(float(self), spec)
+        return text.replace("-", MINUS)
 
 
 class _Formatter(string.Formatter):
@@ -206,7 +213,7 @@ class Exercise:
         if self.spec.kind == "choice":
             return self._grade_choice(answer)
         if self.spec.kind == "number":
-            return self._grade_number(answer)
+            return self._whole(self._grade_number(answer), answer)
         return answers.check(
             answer,
             self.spec.answer,
@@ -224,6 +231,20 @@ class Exercise:
             forbid=self.spec.forbid,
             accept=self.spec.accept,
         )
+
+    def _whole(self, verdict: Verdict, answer: str) -> Verdict:
+        """A count that is not a whole number (7.005 rows) is not right, however close, and the
+        feedback says so rather than talking about rounding."""
+        if not self.spec.integer or verdict.error or verdict.mistake:
+            return verdict
+        try:
+            value = answers.evaluate(answer)  # graded without error, so it reads as a number
+        except ValueError:
+            return verdict
+        if not math.isfinite(value) or value == round(value):
+            return verdict
+        return Verdict(False, "This asks for a count, so the answer is a whole number: how many, exactly?",
+                       verdict.interpreted, verdict.warnings)
 
     def _grade_choice(self, answer: str) -> Verdict:
         key = answer.strip().lower()

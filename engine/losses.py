@@ -28,5 +28,5 @@ def loss_grad_a(name: str, a_out: np.ndarray, t: np.ndarray) -> np.ndarray:
     if name == "sse":
         return a_out - t  # ∂/∂a_k of ½(t_k − a_k)² = −(t_k − a_k) = a_k − t_k
     if name == "cross_entropy":
-        raise ValueError("cross-entropy with softmax: use δ = a − t directly")
+        raise ValueError("cross-entropy with softmax: Network.backward computes δ = a·Σt − t directly")
     raise ValueError(f"unknown loss {name!r} (expected one of {', '.join(LOSSES)})")

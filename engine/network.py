@@ -48,7 +48,8 @@ class Network:
     weights[l] has shape (n_{l+1}, n_l) and maps layer l to layer l+1, indexed [k][j] (receiving unit
     first) so that net = W @ a. biases[l] has shape (n_{l+1},), or biases is None. activations has
     one name per non-input layer (sigmoid, tanh, relu, linear, softmax; softmax only last); loss is
-    "sse" (E = ½Σ(t − a)²) or "cross_entropy" (E = −Σ t ln a, softmax output only).
+    "sse" (E = ½Σ(t − a)²) or "cross_entropy" (E = −Σ t ln a, softmax output only; any targets t ≥ 0,
+    not only ones that sum to 1).
     """
 
     weights: list[np.ndarray]
@@ -138,7 +139,9 @@ class Network:
             E = loss_value(self.loss, fwd.nets[-1], fwd.acts[-1], t)
             a_out, name = fwd.acts[-1], self.activations[-1]
             if self.loss == "cross_entropy":
-                delta = a_out - t  # softmax + cross-entropy: ∂E/∂net_k = a_k − t_k (targets sum to 1)
+                # softmax + cross-entropy: ∂E/∂net_k = Σ_i (−t_i/a_i)·a_i([i = k] − a_k) = a_k·Σ_i t_i − t_k,
+                # which is a_k − t_k when the targets sum to 1
+                delta = a_out * t.sum(axis=-1, keepdims=True) - t
             elif name == "softmax":
                 delta = softmax_backward(a_out, loss_grad_a(self.loss, a_out, t))
             else:

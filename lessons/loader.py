@@ -55,6 +55,7 @@ def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 _EXERCISE_FIELDS = {
     "id", "kind", "prompt", "answer", "hints", "solution", "scenario", "params", "variables", "definitions",
     "domain", "indices", "tolerance", "mistakes", "choices", "accept", "engine_value", "derivative", "forbid",
+    "integer",
 }
 _STEP_FIELDS = {"type", "title", "text", "visual", "group", "gradcheck"} | _EXERCISE_FIELDS
 
@@ -115,6 +116,7 @@ def _exercise(t: _Table, scenario: str | None, params: Mapping[str, Any]) -> Exe
         engine_value=t.get("engine_value", str, None),
         derivative=derivative,
         forbid=t.strings("forbid"),
+        integer=t.get("integer", bool, False),
     )
 
 

@@ -12,6 +12,7 @@ from .context import (ExerciseNames, canonical_name, join_names, number_refusal,
 from .diagnose import Mistake, find_mistake, generic_feedback
 from .equivalence import EXPRESSION_TOLERANCE, NUMBER_TOLERANCE, Reference, Tolerance, compare
 from .evaluate import Compiled, Scope, compile_answer
+from .free_index import ONE_ROAD_ID, OneRoad, one_road
 from .nodes import Call, Sum, symbols_of, walk
 from .parser import parse
 from .probes import confirm
@@ -87,7 +88,13 @@ def preview(answer: str, variables: Iterable[str] = (), *, definitions=None, ind
             refusal = number_refusal(tree)
             if refusal:
                 warnings.append(refusal)
-        compile_answer(tree, ex.scope)
+        try:
+            compile_answer(tree, ex.scope)
+        except AnswerSyntaxError:
+            road = one_road(tree, ex.scope)
+            if road is None:
+                raise
+            warnings.append(road.note)  # readable: one particular k, one road
     except AnswerSyntaxError as err:
         return Preview(False, interpreted, tuple(warnings), err.message)
     except Exception:
@@ -226,17 +233,23 @@ def _check(answer, expected, variables, definitions, domain, indices, tolerance,
     if unknown:
         # an undeclared symbol cannot be right; say which symbols the exercise does use
         return Verdict(False, "Not quite: " + "; ".join(unknown) + ".", interpreted, warnings)
-    try:
-        compiled = compile_answer(tree, ex.scope)
-    except AnswerSyntaxError as err:
-        return Verdict(False, f"Not accepted: {err.message}.", interpreted, warnings, error=err.message)
-
     catalogue: list[tuple[Mistake, Compiled]] = []
     for m, mtree in catalogue_trees:
         try:
             catalogue.append((m, compile_answer(mtree, ex.scope)))
         except AnswerSyntaxError:
             continue
+    try:
+        compiled = compile_answer(tree, ex.scope)
+    except AnswerSyntaxError as err:
+        road = one_road(tree, ex.scope)
+        if road is None:
+            return Verdict(False, f"Not accepted: {err.message}.", interpreted, warnings, error=err.message)
+        named = _one_road_mistake(road, reference, catalogue, _domain(domain), _tolerance(tolerance, kind))
+        if named is not None:
+            return Verdict(False, named.feedback, interpreted, warnings + (road.note,), mistake=named.id)
+        return Verdict(False, road.unmatched_feedback, interpreted, warnings + (road.note,))
+
     samples = reference.draw([compiled] + [c for _, c in catalogue], _domain(domain))
     if not samples:
         return Verdict(False, BAD_EXERCISE, interpreted, warnings, error="reference answer is undefined everywhere")
@@ -253,6 +266,22 @@ def _check(answer, expected, variables, definitions, domain, indices, tolerance,
         return Verdict(False, found.feedback or "Not quite.", interpreted, warnings, mistake=found.id)
     feedback = generic_feedback(cmp, samples, tol, kind, sorted(symbols_of(tree)))
     return Verdict(False, feedback, interpreted, warnings)
+
+
+def _one_road_mistake(road: OneRoad, reference: Reference, catalogue: list[tuple[Mistake, Compiled]],
+                      domain: dict, tol: Tolerance) -> Mistake | None:
+    """An index outside its sum (one road): the catalogued mistake that one of its terms matches, or
+    "one-path-only" when the sum over that index would have been right."""
+    others = [c for _, c in catalogue]
+    for term in road.terms:
+        samples = reference.draw([term] + others, domain)
+        found = find_mistake(compare(term, samples, tol).values, samples, catalogue, tol) if samples else None
+        if found is not None:
+            return found
+    samples = reference.draw([road.summed] + others, domain)
+    if samples and compare(road.summed, samples, tol).equal:
+        return Mistake(ONE_ROAD_ID, "", road.feedback)
+    return None
 
 
 def equivalent(a: str, b: str, variables: Iterable[str] = (), *, definitions=None, domain=None,

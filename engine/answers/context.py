@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from .evaluate import MAX_INDEX_SIZE, Scope
 from .nodes import BinOp, Const, Node, Sum, Sym, symbols_of, walk
+from .notation import derivative_refusal
 from .parser import parse
 from .render import render
 from .tokens import AnswerSyntaxError
@@ -126,4 +127,4 @@ def number_refusal(tree: Node) -> str | None:
     if names:
         return (f"this answer is a number: work it out with the values shown (you wrote {join_names(names)}); "
                 "arithmetic such as 0.1385*0.5933 is fine")
-    return None
+    return derivative_refusal(tree)

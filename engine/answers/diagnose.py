@@ -68,8 +68,8 @@ def generic_feedback(cmp: Comparison, samples: list[Sample], tol: Tolerance, kin
         s, v = samples[0], cmp.values[0]
         loose = Tolerance(rel=tol.rel * 10, abs=tol.abs * 10)
         if close(v, s.ref, s.scale, loose):
-            return ("Close, but not within the tolerance: keep more digits in the intermediate steps "
-                    "and round only at the end.")
+            return ("Close, but not within the tolerance: keep at least four significant figures in every "
+                    "intermediate result, and check the last digits of each step.")
         return "That number does not match the expected value. Check each step of the computation. " + HINT
     if not symbols:
         return ("Not quite: your answer is a constant, but the expected answer depends on the "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .nodes import BinOp, Call, Const, Neg, Node, Num, Sum, Sym
+from .notation import general_prime_message
 from .tokens import AnswerSyntaxError, Token, tokenize
 
 MAX_DEPTH = 30
@@ -158,7 +159,8 @@ class _Parser:
         if self.is_op("'"):
             p = self.peek().pos
             raise AnswerSyntaxError(
-                f"unexpected ' at position {p}: a prime (derivative) only follows sigmoid, σ, tanh or relu", p)
+                (name not in self.symbols and general_prime_message(name, tok.pos))
+                or f"unexpected ' at position {p}: a prime (derivative) only follows sigmoid, σ, tanh or relu", p)
         if (self.is_op("(") and name not in self.symbols and not sub and len(base) > 1
                 and base not in ("delta", "eta", "net")):
             raise AnswerSyntaxError(

@@ -26,7 +26,7 @@ Scenario = Callable[["np.random.Generator", Mapping[str, Any]], Draw]
 
 _REGISTRY: dict[str, Scenario] = {}
 # Modules that register scenarios; imported on first look-up so that importing the registry stays cheap.
-_MODULES = ("calculus", "units", "paths", "networks", "softmax")
+_MODULES = ("calculus", "units", "paths", "networks", "softmax", "deep")
 _loaded = False
 
 

@@ -9,6 +9,7 @@ import numpy as np
 from engine.graph import network_graph
 from engine.network import Gradients, Network, bias_symbol, symbol, weight_symbol
 from engine.scenarios import Draw, scenario
+from engine.scenarios.guards import hidden_sums_clear, updates_clear
 
 TARGET_PAIRS = ((0.01, 0.99), (0.99, 0.01))
 ETAS = (0.25, 0.5)
@@ -67,11 +68,12 @@ def network_values(net: Network, x: np.ndarray, t: np.ndarray, eta: float | None
     return values, grads
 
 
-def _hidden_sums_clear(net: Network, grads: Gradients) -> bool:
-    """True when no hidden unit's Σ_k w_jk δ_k nearly cancels (a near-zero δ makes a poor exercise)."""
-    w_out, d_out = net.weights[-1], grads.deltas[-1]
-    terms = w_out * d_out[:, None]  # terms[k, j] = w_jk δ_k
-    return bool(np.all(np.abs(terms.sum(axis=0)) > 0.25 * np.abs(terms).sum(axis=0)))
+def _updates_clear(net: Network, grads: Gradients, eta: float) -> bool:
+    """True when no moved weight or bias w − η·∂E/∂w nearly cancels to 0."""
+    pairs = list(zip(net.weights, grads.grad_weights))
+    if net.biases is not None and grads.grad_biases is not None:
+        pairs += list(zip(net.biases, grads.grad_biases))
+    return all(updates_clear(p.ravel(), (-eta * g).ravel()) for p, g in pairs)
 
 
 @scenario("backward-pass")
@@ -87,7 +89,7 @@ def backward_pass(rng: np.random.Generator, params: Mapping[str, Any]) -> Draw:
         eta = float(rng.choice(ETAS))
         net = Network(weights, biases, ["sigmoid", "sigmoid"], "sse")
         values, grads = network_values(net, x, t, eta)
-        if _hidden_sums_clear(net, grads):
+        if hidden_sums_clear(net.weights, grads.deltas) and _updates_clear(net, grads, eta):
             return Draw(values, {"network": net, "x": x, "t": t})
 
 
@@ -105,7 +107,7 @@ def matrix_network(rng: np.random.Generator, params: Mapping[str, Any]) -> Draw:
         t[int(rng.integers(3))] = 0.99
         net = Network(weights, None, ["sigmoid", "sigmoid"], "sse")
         values, grads = network_values(net, x, t)
-        if _hidden_sums_clear(net, grads):
+        if hidden_sums_clear(net.weights, grads.deltas):
             return Draw(values, {"network": net, "x": x, "t": t})
 
 

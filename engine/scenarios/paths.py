@@ -9,6 +9,7 @@ import numpy as np
 from engine.graph import Value, network_graph
 from engine.network import Network, symbol, weight_symbol
 from engine.scenarios import Draw, scenario
+from engine.scenarios.guards import hidden_sums_clear, sums_clear
 
 TARGETS = (0.01, 0.99)
 
@@ -85,6 +86,16 @@ def fan_out_unit(rng: np.random.Generator, params: Mapping[str, Any]) -> Draw:
     Engine values: `dE_da_h1` (and `dE_da_h2`) are the gradients the graph accumulates at the
     hidden activations; `delta_o1`, `delta_o2` are the graph's gradients at net_o1, net_o2.
     """
+    while True:
+        draw = _fan_out_unit_once(rng)
+        v = draw.values
+        # terms[k][j] = w_jk δ_k: neither hidden unit's sum over k may nearly cancel
+        terms = [[v[f"w_h{j + 1}o{k + 1}"] * v[f"delta_o{k + 1}"] for j in range(2)] for k in range(2)]
+        if sums_clear(np.array(terms), axis=0):
+            return draw
+
+
+def _fan_out_unit_once(rng: np.random.Generator) -> Draw:
     a = [_two_decimals(rng, 0.1, 0.9) for _ in range(2)]
     w = {f"w_h{j + 1}o{k + 1}": _weight(rng, 0.2, 1.5) for j in range(2) for k in range(2)}
     t = [float(rng.choice(TARGETS)) for _ in range(2)]
@@ -113,10 +124,15 @@ def fan_out_unit(rng: np.random.Generator, params: Mapping[str, Any]) -> Draw:
 
 
 def _network(rng: np.random.Generator, sizes: list[int]) -> tuple[Network, np.ndarray, np.ndarray]:
-    weights = [np.array([[_weight(rng) for _ in range(n_in)] for _ in range(n_out)]) for n_in, n_out in zip(sizes, sizes[1:])]
-    x = np.array([_two_decimals(rng, 0.05, 0.95) for _ in range(sizes[0])])
-    t = np.array([float(rng.choice(TARGETS)) for _ in range(sizes[-1])])
-    return Network(weights, None, ["sigmoid"] * (len(sizes) - 1), "sse"), x, t
+    """A sigmoid network without biases in which no hidden unit's Σ_k w_jk δ_k nearly cancels."""
+    while True:
+        weights = [np.array([[_weight(rng) for _ in range(n_in)] for _ in range(n_out)])
+                   for n_in, n_out in zip(sizes, sizes[1:])]
+        x = np.array([_two_decimals(rng, 0.05, 0.95) for _ in range(sizes[0])])
+        t = np.array([float(rng.choice(TARGETS)) for _ in range(sizes[-1])])
+        net = Network(weights, None, ["sigmoid"] * (len(sizes) - 1), "sse")
+        if hidden_sums_clear(net.weights, net.gradients(x, t).deltas):
+            return net, x, t
 
 
 @scenario("hidden-net")

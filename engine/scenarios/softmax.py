@@ -9,6 +9,7 @@ import numpy as np
 from engine.graph import network_graph
 from engine.network import Network
 from engine.scenarios import Draw, scenario
+from engine.scenarios.guards import sum_clear
 from engine.scenarios.networks import network_values
 
 # Soft targets (each sums to 1, none is 0): with one-hot targets "the diagonal only" would give the
@@ -41,6 +42,10 @@ def softmax_output(rng: np.random.Generator, params: Mapping[str, Any]) -> Draw:
         a = [values[f"a_o{i}"] for i in (1, 2, 3)]
         if min(a) < 0.05 or max(a) > 0.9:
             continue  # keep every probability readable to four decimals and every entry sizeable
+        # δ_k = Σ_i ∂E/∂a_i·∂a_i/∂net_k has the terms −t_k(1 − a_k) (i = k) and t_i·a_k (i ≠ k):
+        # for no k may they nearly cancel
+        if not all(sum_clear([-t[k] * (1 - a[k])] + [t[i] * a[k] for i in range(3) if i != k]) for k in range(3)):
+            continue
         for i in range(3):
             graph = network_graph(net, x, t)
             graph.acts[1][i].backward()

@@ -8,6 +8,7 @@ import numpy as np
 
 from engine.network import Network
 from engine.scenarios import Draw, scenario
+from engine.scenarios.guards import updates_clear
 
 TARGETS = (0.01, 0.99)
 ETAS = (0.1, 0.25, 0.5, 1.0)
@@ -25,15 +26,21 @@ def output_unit(rng: np.random.Generator, params: Mapping[str, Any]) -> Draw:
     Every derived number (net_o1, a_o1, δ_o1, the gradients and the updated weights) comes from
     `Network.forward`/`backward`/`step` on the 2→1 sigmoid network the unit forms.
     """
-    a = [round(float(rng.uniform(0.1, 0.9)), 2) for _ in range(2)]
-    w = [_weight(rng, 0.2, 1.5) for _ in range(2)]
-    b = round(float(rng.uniform(-0.5, 0.5)), 2)
-    t = float(rng.choice(TARGETS))
-    eta = float(rng.choice(ETAS))
-    net = Network([np.array([w])], [np.array([b])], ["sigmoid"], "sse")
-    fwd = net.forward(np.array(a))
-    grads = net.backward(fwd, np.array([t]))
-    moved = net.step(grads, eta)
+    while True:
+        a = [round(float(rng.uniform(0.1, 0.9)), 2) for _ in range(2)]
+        w = [_weight(rng, 0.2, 1.5) for _ in range(2)]
+        b = round(float(rng.uniform(-0.5, 0.5)), 2)
+        t = float(rng.choice(TARGETS))
+        eta = float(rng.choice(ETAS))
+        net = Network([np.array([w])], [np.array([b])], ["sigmoid"], "sse")
+        fwd = net.forward(np.array(a))
+        grads = net.backward(fwd, np.array([t]))
+        moved = net.step(grads, eta)
+        # neither moved weight nor the moved bias may nearly cancel to 0 (w − η·g is a sum of two terms)
+        old = [*w, b]
+        change = [-eta * float(g) for g in (*grads.grad_weights[0][0], grads.grad_biases[0][0])]
+        if updates_clear(old, change):
+            break
     values = {
         "a_h1": a[0], "a_h2": a[1], "w_h1o1": w[0], "w_h2o1": w[1], "b_o1": b, "t_o1": t, "eta": eta,
         "net_o1": float(fwd.nets[0][0]),

@@ -152,3 +152,22 @@ def test_mazur_published_numbers():
     }
     for (l, k, j), value in published.items():
         assert new.weights[l][k, j] == pytest.approx(value, abs=1e-8), (l, k, j)
+
+
+def test_mazur_second_step_differs_only_by_the_biases_he_keeps_fixed():
+    """His published error after one step (0.291027924) is the moved weights with the biases left as
+    they were; moving the biases as well (what the engine's step does) gives a different, lower E.
+    examples/mazur.json says so in its description."""
+    import json
+    from pathlib import Path
+
+    net = mazur_network()
+    x, t = [0.05, 0.10], [0.01, 0.99]
+    moved = net.step(net.gradients(x, t), 0.5)
+    weights_only = Network(moved.weights, net.biases, ["sigmoid", "sigmoid"], "sse")
+    # his intermediate values are rounded to 8-9 digits, so agreement to 1e-6
+    assert weights_only.error(weights_only.forward(x), t) == pytest.approx(0.291027924, abs=1e-6)
+    both = moved.error(moved.forward(x), t)
+    assert abs(both - 0.291027924) > 1e-3
+    description = json.loads((Path(__file__).parents[2] / "examples" / "mazur.json").read_text())["description"]
+    assert "0.291027924" in description and f"E = {both:.4f}" in description

@@ -156,3 +156,46 @@ def test_loading_lessons_imports_neither_textual_nor_sympy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+NUMBER_ITEMS = [(lesson, item_id, spec) for lesson, item_id, spec in ITEMS if spec.kind == "number"]
+
+
+@pytest.mark.parametrize(("lesson", "item_id", "spec"), NUMBER_ITEMS,
+                         ids=[f"{lesson.id}/{item_id}" for lesson, item_id, _ in NUMBER_ITEMS])
+def test_a_number_answer_cannot_hand_the_derivative_to_the_tutor(lesson, item_id, spec):
+    ex = _realize(lesson, item_id, spec, 0)
+    for typed in ("sigmoid'(0.3)", "σ′(-1.2)*2", "tanh'(0.5)", "relu'(1)"):
+        verdict = ex.grade(typed)
+        assert not verdict.correct and verdict.error, f"{typed} not refused: {verdict.feedback}"
+
+
+def test_the_sigma_prime_quiz_refuses_sigmoid_prime_of_its_own_point():
+    lesson = CURRICULUM.lesson("sigmoid-derivative")
+    spec = next(q for q in lesson.quiz if q.id == "q-sigma-prime")
+    for seed in SEEDS:
+        ex = realize(spec, seed)
+        verdict = ex.grade(f"sigmoid'({ex.values['x']})")
+        assert not verdict.correct and "σ′" in verdict.feedback
+
+
+COUNT_ITEMS = [(lesson, item_id, spec) for lesson, item_id, spec in NUMBER_ITEMS if spec.integer]
+
+
+def test_the_matrix_lesson_counts_are_marked_as_counts():
+    ids = {item_id for lesson, item_id, _ in COUNT_ITEMS if lesson.id == "matrix-form"}
+    assert {"rows-W2", "len-delta2", "quiz-cols-gW3", "quiz-length"} <= ids
+
+
+@pytest.mark.parametrize(("lesson", "item_id", "spec"), COUNT_ITEMS,
+                         ids=[f"{lesson.id}/{item_id}" for lesson, item_id, _ in COUNT_ITEMS])
+def test_a_count_is_a_whole_number(lesson, item_id, spec):
+    for seed in SEEDS:
+        ex = _realize(lesson, item_id, spec, seed)
+        n = ex.expected_value
+        assert n == round(n) and n >= 1
+        assert ex.grade(f"{int(n)}").correct and ex.grade(f"{int(n)}.0").correct
+        for near in (n + 0.005, n - 0.004):
+            verdict = ex.grade(f"{near:.3f}")
+            assert not verdict.correct, f"seed {seed}: {near:.3f} accepted as a count"
+            assert "whole number" in verdict.feedback
