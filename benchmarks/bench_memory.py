@@ -7,7 +7,7 @@ home once its lessons have loaded; the tutor after opening every lesson once. Me
 children. The peak is VmHWM from /proc: on Linux ru_maxrss keeps the parent's size at the fork
 across execve, which would put this benchmark's own memory under every figure (ru_maxrss is used
 only where there is no /proc).
-No budget is set in DESIGN.md; the figures are reported beside the baseline.
+Budget (DESIGN.md): after opening every lesson, within 2x the smallest app.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import sys
 import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+BUDGET = 2.0
 
 CHILD = r'''
 import asyncio, json, resource, sys, pathlib
@@ -119,8 +120,9 @@ def run(quick: bool = False) -> list[dict]:
     row = lambda measure, value: {  # noqa: E731
         "bench": "memory", "measure": measure, "value": value, "unit": "MiB", "baseline": r["smallest"],
         "ratio": value / r["smallest"], "budget": "", "ok": None}
-    return [row("peak RSS, home with lessons loaded", r["home"]),
-            row(f"peak RSS, after opening {r['lessons_opened']} lessons", r["lessons"])]
+    lessons = row(f"peak RSS, after opening {r['lessons_opened']} lessons", r["lessons"])
+    lessons.update(budget=f"≤ {BUDGET}x", ok=lessons["ratio"] <= BUDGET)
+    return [row("peak RSS, home with lessons loaded", r["home"]), lessons]
 
 
 def main(argv=None) -> int:
@@ -129,7 +131,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     for r in run(args.quick):
         print(f"{r['measure']:<44} {r['value']:7.1f} MiB   smallest app {r['baseline']:6.1f} MiB   "
-              f"ratio {r['ratio']:.2f}")
+              f"ratio {r['ratio']:.2f}  {'' if r['ok'] is None else ('ok' if r['ok'] else 'OVER')}")
     return 0
 
 

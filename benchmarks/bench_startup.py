@@ -4,7 +4,7 @@ Run: python benchmarks/bench_startup.py [--quick]
 The programs run as real processes under a pseudo-terminal (80×24, TERM=xterm-256color); a run
 ends when the text of the first screen appears in what the program wrote to the terminal. The
 smallest app is a header, one line of text and a footer; the tutor's app is also started straight
-from make_app, without the command line, to tell their costs apart. Budget (DESIGN.md): ≤ 1.3x.
+from make_app, without the command line, to tell their costs apart. Budget (DESIGN.md): ≤ 1.2x.
 A separate probe launch with -X importtime lists what was imported before the first paint (sympy
 must not be).
 """
@@ -12,25 +12,20 @@ must not be).
 from __future__ import annotations
 
 import argparse
-import fcntl
 import os
 import pathlib
 import re
-import select
-import signal
 import statistics
-import struct
 import sys
 import tempfile
-import termios
-import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-BUDGET = 1.3
-SIZE = (80, 24)
-TIMEOUT = 30.0
+from pty_session import SIZE, launch  # noqa: E402
+
+BUDGET = 1.2
 TUTOR_MARKERS = ("Learn backpropagation by doing it", "Welcome to backprop-tutor")
 MINIMAL_MARKER = "The smallest Textual app"
 MINIMAL_APP = f'''\
@@ -58,7 +53,6 @@ from tutor.app import make_app
 
 make_app(data_dir=pathlib.Path(os.environ["BACKPROP_TUTOR_DATA_DIR"])).run()
 """
-ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[@-Z\\-_])")
 
 
 def _python() -> str:
@@ -68,44 +62,6 @@ def _python() -> str:
 def _tutor_command() -> list[str]:
     script = pathlib.Path(_python()).with_name("backprop-tutor")
     return [str(script)] if script.exists() else [_python(), "-m", "tutor"]
-
-
-def launch(argv: list[str], env: dict[str, str], markers: tuple[str, ...]) -> tuple[float, str]:
-    """Seconds from fork to the first marker text on the terminal, and everything written until then."""
-    start = time.perf_counter()
-    pid, fd = os.forkpty()
-    if pid == 0:  # child: size the terminal before the program asks, then become the program
-        try:
-            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
-            os.execve(argv[0], argv, env)
-        finally:
-            os._exit(127)
-    raw = b""
-    try:
-        while True:
-            left = TIMEOUT - (time.perf_counter() - start)
-            if left <= 0:
-                raise TimeoutError(f"{' '.join(argv)}: no first screen after {TIMEOUT:.0f} s; wrote {raw[-300:]!r}")
-            ready, _, _ = select.select([fd], [], [], left)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:  # the program exited before painting
-                raise RuntimeError(f"{' '.join(argv)} exited before its first screen: {raw[-500:]!r}") from None
-            if not chunk:
-                raise RuntimeError(f"{' '.join(argv)} closed the terminal before its first screen")
-            raw += chunk
-            text = ANSI.sub("", raw.decode("utf-8", "replace"))
-            if any(m in text for m in markers):
-                return time.perf_counter() - start, text
-    finally:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        os.waitpid(pid, 0)
-        os.close(fd)
 
 
 class Programs:

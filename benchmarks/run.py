@@ -19,10 +19,15 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 #: name on the command line -> module with run(quick) -> rows
 BENCHMARKS = {
     "startup": "bench_startup",
+    "keys": "bench_keys",
     "grading": "grading_corpus",
     "engine": "bench_engine",
     "memory": "bench_memory",
+<<<<<<< HEAD
     "worksheet": "bench_worksheet",
+=======
+    "classroom": "bench_classroom",
+>>>>>>> main
 }
 
 

@@ -350,6 +350,14 @@ def _usable(spec: ExerciseSpec, values: Mapping[str, float], generated=()) -> bo
     return True
 
 
+#: Accepted draws by (scenario, params, seed, group): every step of a worked example shares one draw,
+#: and checking a draw against every mistake of every step of its group is the costly part, so it is
+#: done once per seed rather than each time one of those steps is shown. Oldest dropped first.
+#: Each entry keeps the group, the draw, and the generated misconceptions of each step by id.
+_ACCEPTED: dict[tuple, tuple[tuple[ExerciseSpec, ...], Any, dict]] = {}
+MAX_KEPT_DRAWS = 64
+
+
 def realize(spec: ExerciseSpec, seed: int, *, group: Sequence[ExerciseSpec] = (), words: Any = None) -> Exercise:
     """Draw the numbers for `spec` from `seed`; the same seed always gives the same exercise.
 
@@ -363,6 +371,10 @@ def realize(spec: ExerciseSpec, seed: int, *, group: Sequence[ExerciseSpec] = ()
     if spec.scenario is None:
         return Exercise(spec, seed, words=words)
     members = tuple(group) or (spec,)
+    key = (spec.scenario, repr(sorted(spec.params.items())), int(seed), tuple(id(m) for m in members))
+    kept = _ACCEPTED.get(key)
+    if kept is not None and all(a is b for a, b in zip(kept[0], members)):
+        return Exercise(spec, seed, dict(kept[1].values), kept[1].context, kept[2].get(spec.id, ()), words)
     draw_fn = scenarios.get(spec.scenario)
     import numpy as np  # here, not at the top: loading lessons for the first screen must stay light
 
@@ -375,5 +387,8 @@ def realize(spec: ExerciseSpec, seed: int, *, group: Sequence[ExerciseSpec] = ()
         sheet = worksheet_for(draw) if diagnosed else None
         generated = {s.id: generated_mistakes(s.engine_value, draw, sheet) for s in diagnosed}
         if all(_usable(s, draw.values, generated.get(s.id, ())) for s in members):
+            _ACCEPTED[key] = (members, draw, generated)
+            while len(_ACCEPTED) > MAX_KEPT_DRAWS:
+                del _ACCEPTED[next(iter(_ACCEPTED))]
             return Exercise(spec, seed, dict(draw.values), draw.context, generated.get(spec.id, ()), words)
     raise ExerciseError(f"{spec.id}: no draw of scenario {spec.scenario!r} keeps every mistake apart from the answer")

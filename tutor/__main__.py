@@ -1,5 +1,5 @@
 """Run the tutor with `python -m tutor`."""
 
-from tutor.cli import main
+from tutor.launch import main
 
 raise SystemExit(main())

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import random
-import zlib
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +13,7 @@ from textual.binding import Binding
 from tutor.commands import TutorCommands
 from tutor.screens.home import HomeScreen, WelcomeScreen
 from tutor.screens.small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from tutor.seeds import SeedSource
 
 if TYPE_CHECKING:
     from lessons.model import Curriculum
@@ -39,29 +39,39 @@ class BackpropTutor(App):
         self.progress: Progress | None = None
         self.curriculum: Curriculum | None = None
         self.problems: list[str] = []
-        self._draws = 0
-        self._random = random.Random()
+        self.seeds = SeedSource(seed)
+        self._home_up = False
 
     # --- start-up ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+        self._home_up = True
+        self._check_size()
+        # The progress store (sqlite3) and the lessons (numpy, the answer checker) wait until the
+        # home screen has painted: nothing on the first screen needs them.
+        self.call_after_refresh(self._open_store)
+
+    def _open_store(self) -> None:
         from tutor.progress import Progress
 
         self.progress = Progress.open(self.data_dir)
         if self.progress.notice:
             self.notify(self.progress.notice, title="Progress", severity="warning", timeout=12)
-        self.push_screen(HomeScreen())
         if self.start[0] == "home" and self.progress.first_run():
+            if isinstance(self.screen, TooSmallScreen):
+                self.pop_screen()  # the welcome goes under the size warning, which _check_size puts back
             self.push_screen(WelcomeScreen(), lambda _: self.progress.mark_welcomed())
-        self._check_size()
-        # The lessons import numpy and the answer checker: let the home screen paint first.
-        self.call_after_refresh(self._load_curriculum)
+            self._check_size()
+        self._load_curriculum()
 
     @work(thread=True, exclusive=True, group="curriculum")
     def _load_curriculum(self) -> None:
         from tutor import catalog
 
         curriculum, problems = catalog.load()
+        if self.progress is not None:
+            self.seeds.pin(curriculum, self.progress)  # an explicit --seed decides every step's numbers
         self.call_from_thread(self._curriculum_ready, curriculum, problems)
 
     def _curriculum_ready(self, curriculum: Curriculum, problems: list[str]) -> None:
@@ -72,11 +82,14 @@ class BackpropTutor(App):
                 ready()
         if problems:
             self.notify(f"{len(problems)} lesson(s) could not be loaded: {problems[0]}", severity="warning", timeout=8)
+        # What was loaded at start-up lives as long as the app: keep it out of every later collection,
+        # so the collections that free a closed screen (see release_closed_screens) stay short.
+        gc.freeze()
         kind, *args = self.start
         if kind == "lesson" and args:
             self.open_lesson(args[0])
-        elif kind == "quiz":
-            self.open_quiz(tuple(args))
+        elif kind in ("quiz", "due"):
+            self.open_quiz(tuple(args), due_first=kind == "due")
 
     def on_unmount(self) -> None:
         if self.progress is not None:
@@ -85,11 +98,9 @@ class BackpropTutor(App):
     # --- seeds ---------------------------------------------------------------------------------
 
     def fresh_seed(self, lesson_id: str, key: str) -> int:
-        """A seed for new numbers: reproducible from the app's --seed, otherwise random."""
-        self._draws += 1
-        if self.seed is None:
-            return self._random.randrange(1, 2**31)
-        return zlib.crc32(f"{self.seed}|{lesson_id}|{key}|{self._draws}".encode()) & 0x7FFFFFFF
+        """A seed for new numbers: with --seed the next draw of this step or question (see tutor.seeds),
+        otherwise random."""
+        return self.seeds.fresh(lesson_id, key)
 
     # --- routing -------------------------------------------------------------------------------
 
@@ -97,8 +108,13 @@ class BackpropTutor(App):
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
+    def release_closed_screens(self) -> None:
+        """Free the widgets of screens that were closed: a screen's widgets refer to each other, so only
+        a collection frees them, and the interpreter's own schedule for one takes many screens."""
+        gc.collect()
+
     def open_lesson(self, lesson_id: str) -> None:
-        """Show a lesson at the step the learner left it."""
+        """Show a lesson at its next unfinished step (a finished lesson: where the learner left it)."""
         if self.curriculum is None:
             return
         try:
@@ -109,26 +125,59 @@ class BackpropTutor(App):
         if not lesson.steps:
             self.notify(f"“{lesson.title}” has no steps yet.", severity="warning")
             return
+        from tutor.continuation import resume_index
         from tutor.screens.lesson import LessonScreen
 
+        if self.progress is not None:
+            step = lesson.steps[resume_index(lesson, self.progress)]
+            if self.progress.position(lesson.id) != step.id:
+                self.progress.set_position(lesson.id, step.id)  # the lesson screen opens at the stored position
         self._to_home()
         self.push_screen(LessonScreen(lesson))
         self._check_size()
+        self.call_after_refresh(self.release_closed_screens)
 
-    def open_quiz(self, lesson_ids: tuple[str, ...] = ()) -> None:
-        """Start a quiz over the given lessons (every lesson when none are given)."""
+    def continue_learning(self) -> None:
+        """Open the next unfinished step (tutor.continuation.next_step), or say that every lesson is done."""
+        if self.curriculum is None:
+            return
+        from tutor.continuation import next_step
+
+        where = next_step(self.curriculum, self.progress)
+        if where is None:
+            self.notify("Every lesson is done. q starts a quiz; d reviews what is due.", title="Continue")
+            return
+        self.open_lesson(where.lesson_id)  # opens at resume_index, the same step `where` names
+
+    def open_quiz(self, lesson_ids: tuple[str, ...] = (), *, due_first: bool = False) -> None:
+        """Start a quiz over the given lessons (every lesson when none are given); with `due_first`, the
+        questions due for review come first (see tutor.review.plan)."""
         if self.curriculum is None:
             return
         unknown = [i for i in lesson_ids if i not in self.curriculum.ids]
         if unknown:
             self.notify(f"no lesson {unknown[0]!r}; the lessons are: {', '.join(self.curriculum.ids)}", severity="error")
             return
+        from tutor import review
         from tutor.screens.quiz import QuizScreen
 
-        lessons = [self.curriculum.lesson(i) for i in lesson_ids] if lesson_ids else list(self.curriculum.lessons)
+        planned = review.plan(self.curriculum, self.progress, lesson_ids, due_first=due_first)
         self._to_home()
-        self.push_screen(QuizScreen(lessons))
+        self.push_screen(QuizScreen(planned, due=due_first))
         self._check_size()
+        self.call_after_refresh(self.release_closed_screens)
+
+    def choose_quiz(self) -> None:
+        """Ask which lessons to quiz (the lessons begun are ticked), then start that quiz."""
+        if self.curriculum is None:
+            return
+        from tutor.screens.quiz_choice import QuizChoice
+
+        def chosen(choice: tuple[tuple[str, ...], bool] | None) -> None:
+            if choice is not None:
+                self.open_quiz(choice[0], due_first=choice[1])
+
+        self.push_screen(QuizChoice(), chosen)
 
     def action_help(self) -> None:
         from tutor.screens.help import HelpScreen
@@ -153,7 +202,7 @@ class BackpropTutor(App):
     # --- terminal size -------------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.progress is not None:  # mounted: the home screen is in place
+        if self._home_up:
             self._check_size(event.size)
 
     def _check_size(self, size=None) -> None:
@@ -166,5 +215,6 @@ class BackpropTutor(App):
 
 
 def make_app(*, data_dir: Path, seed: int | None = None, start: tuple[str, ...] = ("home",)) -> BackpropTutor:
-    """The app as the CLI and the tests build it: `start` is ("home",), ("lesson", ID) or ("quiz", ID, ...)."""
+    """The app as the CLI and the tests build it: `start` is ("home",), ("lesson", ID), ("quiz", ID, ...) or
+    ("due", ID, ...) for a quiz that asks what is due for review first."""
     return BackpropTutor(data_dir=data_dir, seed=seed, start=start)

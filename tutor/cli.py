@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The full command-line grammar; shared options are accepted before or after the subcommand."""
     common = _Parser(add_help=False)
     common.add_argument("--seed", type=_seed, default=argparse.SUPPRESS, metavar="N",
-                        help="seed for reproducible exercise numbers")
+                        help="exercise numbers from this seed: the same N, the same numbers (they replace stored ones)")
     common.add_argument(
         "--data-dir",
         type=_folder,
@@ -93,11 +93,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("quiz", parents=[common], help="a quiz on the lessons named (all if none)",
                        description="A quiz with fresh numbers; items you got wrong before come first.")
     p.add_argument("lesson_ids", metavar="ID", nargs="*", help="lessons to draw from (default: all)")
+    p.add_argument("--due", action="store_true",
+                   help="ask what is due for review first, missed lesson exercises too")
     sub.add_parser("list", parents=[common], help="the lessons, their ids and your progress",
                    description="List the lessons with their ids, titles and your progress.")
     p = sub.add_parser("progress", parents=[common], help="a summary of your progress (--json for JSON)",
                        description="Summarise your progress.")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    from tutor import classroom_cli
+
+    classroom_cli.add_transfer_options(p)
     p = sub.add_parser("reset", parents=[common], help="forget progress for one lesson or all (asks first)",
                        description="Forget progress for one lesson, or for every lesson; asks first.")
     p.add_argument("lesson_id", metavar="ID", nargs="?", help="the lesson to forget (default: all lessons)")
@@ -106,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     from tutor import solve_cmd
 
     solve_cmd.add_parser(sub, parents=[common])
+    from tutor import classroom_cli, examples
+
+    examples.add_parser(sub, parents=[common])
+    classroom_cli.add_parsers(sub, parents=[common])
     return parser
 
 
@@ -155,16 +164,18 @@ def _open_progress(args: argparse.Namespace, *, read_only: bool = False):
     return store
 
 
+def _web_driver() -> bool:
+    """Whether Textual is told to draw for a browser (textual-serve sets this): no terminal is needed then."""
+    return os.environ.get("TEXTUAL_DRIVER", "").startswith("textual.drivers.web_driver:")
+
+
 def _run_app(args: argparse.Namespace, start: tuple[str, ...]) -> int:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) and not _web_driver():
         return _error(f"the tutor needs a terminal to run in; for plain text try `{PROG} list` or `{PROG} progress`")
-    from tutor.app import make_app
+    from tutor.launch import run_app
     from tutor.progress import default_data_dir
 
-    app = make_app(data_dir=default_data_dir(getattr(args, "data_dir", None)), seed=getattr(args, "seed", None),
-                   start=start)
-    app.run()
-    return getattr(app, "return_code", None) or 0
+    return run_app(default_data_dir(getattr(args, "data_dir", None)), getattr(args, "seed", None), start)
 
 
 def _confirm(question: str) -> bool | None:
@@ -213,12 +224,36 @@ def _reset(args: argparse.Namespace, cur: Curriculum) -> int:
         store.close()
 
 
+def _summary(store, cur: Curriculum) -> dict:
+    """The store's summary, with where "continue" goes and what is due for review (as home shows them)."""
+    from tutor import review
+    from tutor.continuation import next_step
+
+    summary = store.summary(cur)
+    where = next_step(cur, store)
+    due = review.due_by_lesson(cur, store)
+    summary["continue"] = None if where is None else where.as_dict()
+    summary["due"] = sum(due.values())
+    for item in summary["lessons"]:
+        item["due"] = due.get(item["id"], 0)
+    return summary
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command
     if command == "solve":
         from tutor import solve_cmd
 
         return solve_cmd.run(args)
+    if command == "examples":
+        from tutor import examples
+
+        _emit(examples.format_list())
+        return 0
+    if command in ("serve", "class") or getattr(args, "export", None) or getattr(args, "import_file", None):
+        from tutor import classroom_cli
+
+        return classroom_cli.run(args)
     if command is None:
         return _run_app(args, ("home",))  # the app loads the lessons itself, after its first screen
     cur = load_curriculum(warn=command in ("list", "progress"))
@@ -226,14 +261,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _error(problem) if (problem := _check_ids(cur, [args.lesson_id])) else _run_app(args, ("lesson", args.lesson_id))
     if command == "quiz":
         ids = tuple(dict.fromkeys(args.lesson_ids))
-        return _error(problem) if (problem := _check_ids(cur, ids)) else _run_app(args, ("quiz", *ids))
+        kind = "due" if args.due else "quiz"
+        return _error(problem) if (problem := _check_ids(cur, ids)) else _run_app(args, (kind, *ids))
     if command == "reset":
         return _reset(args, cur)
     from tutor.plain import format_list, format_progress
 
     store = _open_progress(args, read_only=True)  # showing progress never takes the write lock
     try:
-        summary = store.summary(cur)
+        summary = _summary(store, cur)
         problem = store.read_error
     finally:
         store.close()

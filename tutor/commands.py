@@ -36,6 +36,9 @@ class TutorCommands(Provider):
         app = self.app
         found: list[tuple[str, object, str]] = [
             ("Quiz: every lesson", partial(app.open_quiz, ()), "mixed questions from all lessons"),
+            ("Quiz: choose the lessons…", app.choose_quiz, "q on the home screen"),
+            ("Review: questions due first", partial(app.open_quiz, (), due_first=True),
+             "missed quiz questions and lesson exercises, d on the home screen"),
             ("Help: keys, typing, notation", app.action_help, "F1"),
             ("Toggle dark / light theme", app.action_toggle_theme, "Ctrl+T"),
             ("Reset all progress", partial(self._reset, None), "asks first"),

@@ -45,11 +45,20 @@ def format_progress(summary: dict[str, Any]) -> str:
         lines += ["  " + line for line in _table(rows)]
     else:
         lines.append("Nothing started yet.")
-    last = summary["last_lesson"]
-    if last is not None and any(item["id"] == last for item in summary["lessons"]):
-        lines.append(f"Continue with: {PROG} lesson {last}")
+    where = summary.get("continue")
+    if where is not None:
+        verb = "Continue" if summary["last_lesson"] is not None else "Start"
+        lines.append(f"{verb} with: {PROG} lesson {where['lesson']}")
+        at = f"  at step {where['step_number']} of {where['steps']}: "
+        title = where["step_title"]
+        lines.append(at + (title if len(at) + len(title) <= 80 else title[:79 - len(at)] + "…"))
     elif summary["lessons"]:
-        lines.append(f"Start with: {PROG} lesson {summary['lessons'][0]['id']}")
+        lines.append(f"Every lesson is done. Quiz yourself: {PROG} quiz")
+    due = summary.get("due", 0)
+    if due:
+        lines.append(f"Due for review: {due} question{'s' if due != 1 else ''}; {PROG} quiz --due asks them first.")
+    elif summary["lessons"]:
+        lines.append("Nothing is due for review.")
     if summary["database"]:
         lines.append(f"Progress is kept in {summary['database']}")
     else:

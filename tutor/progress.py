@@ -8,7 +8,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
 from tutor import progress_rows
 from tutor.progress_rows import Rows
@@ -213,6 +213,15 @@ class Progress:
             rows = self._rows.select(conn, "positions", ("lesson_id", "step_id", "seq"))
         return sorted(rows, key=lambda r: r[2], reverse=True)
 
+    def set_seeds(self, rows: Iterable[tuple[str, str, int]]) -> None:
+        """Replace the stored seeds of many steps at once, (lesson_id, seed_key, seed) each, in one transaction."""
+        rows = [(lesson_id, key, int(seed)) for lesson_id, key, seed in rows]
+
+        def work(c: sqlite3.Connection) -> Any:
+            c.executemany("INSERT OR REPLACE INTO seeds (lesson_id, seed_key, seed) VALUES (?, ?, ?)", rows)
+        if rows:
+            self._write(work)
+
     def set_position(self, lesson_id: str, step_id: str) -> None:
         """Remember the step the learner is on; this lesson becomes the last one visited."""
         def work(c: sqlite3.Connection) -> Any:
@@ -293,6 +302,11 @@ class Progress:
         right = self._select("attempts", ("id", "step_id", "seed"), "lesson_id = ? AND correct = 1", (lesson_id,))
         return {step for i, step, seed in right if not (step, seed) in shown or shown[(step, seed)] >= i}
 
+    def active_steps(self, lesson_id: str) -> set[str]:
+        """Steps of a lesson the learner has worked on: answered, asked a hint for, or opened the solution of."""
+        return {row[0] for table in ("attempts", "hints", "solutions")
+                for row in self._select(table, ("step_id",), "lesson_id = ?", (lesson_id,))}
+
     def started(self, lesson_id: str) -> bool:
         """Whether the learner has opened or answered anything in this lesson."""
         return bool(self.position(lesson_id) or self.attempts(lesson_id)
@@ -343,6 +357,33 @@ class Progress:
             return (1, due, box, index)
 
         return [key for _, key in sorted(enumerate(keys), key=rank)]
+
+    def record_exercise_answer(self, item_key: str, correct: bool) -> None:
+        """Schedule a lesson exercise like a quiz item: a wrong answer puts it in box 0 (due now); a right
+        answer moves it on only once it is scheduled, so exercises never missed stay out of the schedule."""
+        if correct and not self._select("quiz_items", ("item_key",), "item_key = ?", (item_key,)):
+            return
+        self.record_quiz_answer(item_key, correct)
+
+    def due_items(self, item_keys: Iterable[str] | None = None) -> list[str]:
+        """Items answered before whose time has come again (box 0 first, then longest overdue), limited
+        to `item_keys` when given (so items of lessons no longer installed are not counted)."""
+        rows = self._select("quiz_items", ("item_key", "box", "due"), "due <= ?", (self._clock(),))
+        due = [key for key, _, _ in sorted(rows, key=lambda r: (r[1], r[2], r[0]))]
+        if item_keys is None:
+            return due
+        wanted = set(item_keys)
+        return [key for key in due if key in wanted]
+
+    def record_quiz_scores(self, scores: Mapping[str, tuple[int, int]]) -> None:
+        """Store a finished quiz: each lesson gets the (score, total) of its own items in that quiz."""
+        def work(c: sqlite3.Connection) -> Any:
+            runs = [r[0] for r in self._rows.select(c, "quiz_results", ("run",))]
+            run = max(runs, default=0) + 1
+            at = self._clock()
+            c.executemany("INSERT INTO quiz_results (run, lesson_id, score, total, at) VALUES (?, ?, ?, ?, ?)",
+                          [(run, lid, int(score), int(total), at) for lid, (score, total) in scores.items() if total > 0])
+        self._write(work)
 
     def record_quiz_result(self, lesson_ids: Sequence[str], score: int, total: int) -> None:
         """Store a finished quiz's score; it counts towards each lesson it drew items from."""

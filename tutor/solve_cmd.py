@@ -40,8 +40,9 @@ fields:
 Units are labelled i1, i2 (inputs), h1, h2 (hidden), o1, o2 (outputs) in a
 three-layer network, so w_h1o2 is the weight from h1 to o2; deeper networks
 write the layer as a superscript: a_1^(2), w_12^(2).
-Examples: examples/mazur.json (Matt Mazur's published worked example),
-examples/no_biases.json, examples/softmax_cross_entropy.json.
+Examples ship with the tutor: `backprop-tutor examples` lists them, and
+`backprop-tutor solve --example mazur` solves Matt Mazur's published worked
+example (no file needed).
 """
 
 
@@ -56,7 +57,9 @@ def add_parser(subparsers, parents) -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("spec", metavar="SPEC.json", help="the network and example (format below)")
+    parser.add_argument("spec", metavar="SPEC.json", nargs="?", help="the network and example (format below)")
+    parser.add_argument("--example", metavar="NAME",
+                        help="solve a shipped example instead of a file (see `backprop-tutor examples`)")
     parser.add_argument("--json", action="store_true", help="print the numbers as one JSON object, full precision")
     parser.add_argument(
         "--check", action="store_true", help="confirm every gradient by central finite differences (relative error shown)"
@@ -68,6 +71,23 @@ def _error(message: str, status: int = 2) -> int:
     return error(message, status)
 
 
+def _source(args: argparse.Namespace) -> str | None:
+    """The spec file to read: SPEC.json or the shipped example named by --example (None after a complaint)."""
+    example = getattr(args, "example", None)
+    if (args.spec is None) == (example is None):
+        _error("give either SPEC.json or --example NAME (see `backprop-tutor examples`)")
+        return None
+    if example is None:
+        return args.spec
+    from tutor import examples
+
+    try:
+        return str(examples.path(example))
+    except KeyError as exc:
+        _error(str(exc.args[0]))
+        return None
+
+
 def run(args: argparse.Namespace) -> int:
     """Solve the spec named in args; 0 on success, 2 with one line on stderr for a bad spec."""
     import numpy as np
@@ -75,18 +95,21 @@ def run(args: argparse.Namespace) -> int:
     from engine.spec import SpecError, load_spec
     from engine.worked import solve, to_json
 
+    source = _source(args)
+    if source is None:
+        return 2
     try:
-        spec = load_spec(args.spec)
+        spec = load_spec(source)
     except SpecError as exc:
         return _error(str(exc))
-    source = printable(args.spec, 200)
+    shown = args.example or printable(source, 200)
     try:
         # extreme but finite inputs are handled; beyond that (net past ~1e308) is refused, not printed as inf
         with np.errstate(over="raise", invalid="raise", divide="raise"):
             sol = solve(spec.network, spec.input, spec.target, spec.learning_rate, check=args.check)
             payload = to_json(sol) if args.json else None
     except (FloatingPointError, OverflowError):
-        return _error(f"{source}: the numbers overflow floating point (a net or E beyond ~1e308); use smaller weights or inputs")
+        return _error(f"{shown}: the numbers overflow floating point (a net or E beyond ~1e308); use smaller weights or inputs")
 
     if sys.stdout is None:
         raise OutputError("standard output is closed")
@@ -96,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
             body = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, allow_nan=False)}" for k, v in payload.items())
             print("{\n" + body + "\n}")
         else:
-            _print_worked(spec, sol, source)
+            _print_worked(spec, sol, shown)
         sys.stdout.flush()
     except BrokenPipeError:
         # the reader (e.g. `head`) went away: not an error worth a traceback

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Iterable, Mapping
@@ -13,7 +14,7 @@ from .diagnose import Mistake, find_mistake, generic_feedback
 from .equivalence import EXPRESSION_TOLERANCE, NUMBER_TOLERANCE, Reference, Tolerance, compare
 from .evaluate import Compiled, Scope, compile_answer
 from .free_index import ONE_ROAD_ID, OneRoad, one_road
-from .nodes import Call, Sum, symbols_of, walk
+from .nodes import Call, Node, Sum, symbols_of, walk
 from .parser import parse
 from .probes import confirm
 from .render import render
@@ -302,6 +303,13 @@ def equivalent(a: str, b: str, variables: Iterable[str] = (), *, definitions=Non
     return compare(ca, samples, tol).equal
 
 
+@functools.lru_cache(maxsize=4096)
+def _trusted_tree(text: str, symbols: frozenset[str]) -> Node:
+    """The tree of a trusted formula. Trees are immutable and the same few hundred formulas (reference
+    answers and every catalogued mistake) are evaluated again for each draw checked, so each is parsed once."""
+    return parse(text, symbols)
+
+
 def evaluate(expr: str, values: Mapping[str, float] | None = None, *, definitions=None, indices=None) -> float:
     """The value of a trusted formula; NaN where it is undefined.
 
@@ -310,8 +318,8 @@ def evaluate(expr: str, values: Mapping[str, float] | None = None, *, definition
     text or a missing value.
     """
     values = dict(values or {})
-    defs = {k: parse(v, set(values) | set(definitions or {})) for k, v in (definitions or {}).items()}
-    tree = parse(expr, set(values) | set(defs))
+    defs = {k: _trusted_tree(v, frozenset(values) | frozenset(definitions or {})) for k, v in (definitions or {}).items()}
+    tree = _trusted_tree(expr, frozenset(values) | frozenset(defs))
     index_sizes = dict(indices or {})
     if not index_sizes:
         letters = {n.index for n in walk(tree) if isinstance(n, Sum)}

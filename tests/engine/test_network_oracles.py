@@ -169,5 +169,5 @@ def test_mazur_second_step_differs_only_by_the_biases_he_keeps_fixed():
     assert weights_only.error(weights_only.forward(x), t) == pytest.approx(0.291027924, abs=1e-6)
     both = moved.error(moved.forward(x), t)
     assert abs(both - 0.291027924) > 1e-3
-    description = json.loads((Path(__file__).parents[2] / "examples" / "mazur.json").read_text())["description"]
+    description = json.loads((Path(__file__).parents[2] / "tutor" / "examples" / "mazur.json").read_text())["description"]
     assert "0.291027924" in description and f"E = {both:.4f}" in description

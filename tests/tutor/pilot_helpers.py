@@ -18,3 +18,24 @@ async def ready(pilot, *, close_welcome: bool = False) -> None:
     if close_welcome and type(app.screen).__name__ == "WelcomeScreen":
         await pilot.press("enter")
         await pilot.pause()
+
+
+def a_wrong_answer(exercise) -> str:
+    """A wrong answer the grader can read: a catalogued mistake when there is one, else a far-off value."""
+    from engine.answers import evaluate
+
+    if exercise.kind == "choice":
+        return next(c.key for c in exercise.choices if not c.correct)
+    for m in exercise.spec.mistakes:
+        if m.answer:
+            return repr(evaluate(m.answer, exercise.values)) if exercise.kind == "number" else m.answer
+    return "12345"
+
+
+async def answer_quiz_item(pilot, right: bool) -> None:
+    """Answer the quiz's current question, rightly or wrongly, and check that it was judged so."""
+    screen = pilot.app.screen
+    exercise = screen.item.exercise
+    await pilot.press(*list(exercise.expected if right else a_wrong_answer(exercise)))
+    await pilot.press("enter")
+    assert screen.item.verdict is not None and screen.item.verdict.correct is right, screen.item.verdict

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from pilot_helpers import ready
+from pilot_helpers import a_wrong_answer, ready
 
-from engine.answers import evaluate
 from tutor import catalog
 from tutor.app import make_app
 from tutor.screens.quiz import QuizScreen
+from tutor.screens.quiz_choice import QuizChoice
 
 SIZE = (100, 32)
-
-
-def a_wrong_answer(exercise) -> str:
-    """A wrong answer the grader can read: a catalogued mistake when there is one, else a far-off value."""
-    if exercise.kind == "choice":
-        return next(c.key for c in exercise.choices if not c.correct)
-    for m in exercise.spec.mistakes:
-        if m.answer:
-            return repr(evaluate(m.answer, exercise.values)) if exercise.kind == "number" else m.answer
-    return "12345"
 
 
 async def test_quiz_from_start_to_score(tmp_path):
@@ -62,6 +52,8 @@ async def test_quiz_all_from_home_and_escape(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("enter", "q")
+        assert isinstance(app.screen, QuizChoice)
+        await pilot.press("a", "enter")  # tick every lesson, start
         assert isinstance(app.screen, QuizScreen)
         lessons_with_items = {l.id for l in app.curriculum.lessons if l.quiz}
         assert {i.key.split("/")[0] for i in app.screen.items} <= lessons_with_items

@@ -16,7 +16,7 @@ from tutor.cli import main
 from tutor.progress import Progress
 
 ROOT = Path(__file__).resolve().parents[2]
-MAZUR = str(ROOT / "examples" / "mazur.json")
+MAZUR = str(ROOT / "tutor" / "examples" / "mazur.json")
 LESSON = "chain-rule"
 # Bytes that make a terminal act rather than show: ESC (CSI, OSC), the 8-bit CSI, BEL.
 ACTIVE = ("\x1b", "\x9b", "\x07", "\x9d")
@@ -156,8 +156,8 @@ def _started(data: Path) -> None:
         p.record_attempt(LESSON, "pipeline", "kept", True, None, seed=7)
 
 
-COMMANDS = [["list"], ["progress"], ["progress", "--json"], ["solve", "examples/mazur.json"],
-            ["solve", "examples/mazur.json", "--json"],
+COMMANDS = [["list"], ["progress"], ["progress", "--json"], ["solve", "--example", "mazur"],
+            ["solve", "--example", "mazur", "--json"],
             ["reset", "--yes"], ["--help"], ["--version"]]
 
 

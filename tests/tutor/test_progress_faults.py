@@ -268,6 +268,7 @@ async def test_the_app_moves_a_garbage_file_aside_says_where_and_saves_afresh(tm
             if app.curriculum is not None:
                 break
             await pilot.pause(0.01)
+        await pilot.pause()  # the store opens after the first paint; its notice is a toast a moment later
         moved = [f for f in tmp_path.iterdir() if ".corrupt-" in f.name]
         assert len(moved) == 1 and moved[0].read_bytes() == garbage
         toasts = " ".join(str(t.render()) for t in app.screen.query("Toast"))

@@ -11,7 +11,8 @@ import pytest
 from tutor.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-MAZUR = str(ROOT / "examples" / "mazur.json")
+EXAMPLES = ROOT / "tutor" / "examples"
+MAZUR = str(EXAMPLES / "mazur.json")
 
 GOOD = {
     "layers": [2, 2, 2],
@@ -67,14 +68,14 @@ def test_check_shows_relative_errors(capsys):
 
 @pytest.mark.parametrize("name", ["mazur", "no_biases", "softmax_cross_entropy", "deep_relu"])
 def test_shipped_examples_solve(name, capsys):
-    assert main(["solve", str(ROOT / "examples" / f"{name}.json"), "--check", "--json"]) == 0
+    assert main(["solve", str(EXAMPLES / f"{name}.json"), "--check", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["check"]["max_rel_error"] < 1e-5
     assert ("grad_biases" in d) == (name != "no_biases")
 
 
 def test_softmax_cross_entropy_example_delta_is_a_minus_t(capsys):
-    assert main(["solve", str(ROOT / "examples" / "softmax_cross_entropy.json"), "--json"]) == 0
+    assert main(["solve", str(EXAMPLES / "softmax_cross_entropy.json"), "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     a, target = d["a"][-1], [0.0, 1.0, 0.0]
     assert sum(a) == pytest.approx(1.0)

@@ -49,8 +49,9 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [
         Binding("c", "continue", "Continue"),
-        Binding("q", "quiz_all", "Quiz all"),
+        Binding("q", "quiz_choose", "Quiz…"),
         Binding("t", "quiz_this", "Quiz this lesson"),
+        Binding("d", "quiz_due", "Review due"),
         Binding("question_mark,h", "app.help", "Help", show=False),
     ]
 
@@ -95,14 +96,33 @@ class HomeScreen(Screen[None]):
             highlighted = curriculum.ids.index(last)  # the lesson the learner was in
         if curriculum.lessons:
             options.highlighted = min(highlighted or 0, len(curriculum.lessons) - 1)
-        if not curriculum.lessons:
-            status.update("No lessons are available yet.")
-        elif last is not None and last in curriculum.ids:
-            status.update(f"c: continue “{curriculum.lesson(last).title}”   F1: help")
-        else:
-            status.update("c starts the first lesson.   q: quiz over every lesson   F1: help")
+        status.update(self._status_text(last))
+
+    def _status_text(self, last: str | None) -> Text:
+        """Where c goes (tutor.continuation, as `backprop-tutor progress` says), what is due, and the keys."""
+        from tutor import review
+        from tutor.continuation import next_step
+
+        curriculum, progress = self.app.curriculum, self.app.progress
+        text = Text()
         if progress is not None and not progress.saving:
-            status.update(Text.assemble(("⚠ Progress is not being saved this time. ", "bold"), str(status.render())))
+            text.append("⚠ Progress is not being saved this time. ", style="bold")
+        if not curriculum.lessons:
+            text.append("No lessons are available yet.")
+            return text
+        where = next_step(curriculum, progress)
+        if where is None:
+            text.append("Every lesson is done: q for a quiz.")
+        else:
+            verb = "continue" if last is not None else "start"
+            text.append(f"c: {verb} “{where.lesson_title}”, step {where.index + 1} of {where.steps}.")
+        due = len(review.due(curriculum, progress))
+        if due:
+            text.append(f"\nd: review {due} question{'s' if due != 1 else ''} due", style="bold")
+            text.append("   q: choose a quiz   F1: help")
+        else:
+            text.append("\nNothing due for review.   q: choose a quiz   F1: help")
+        return text
 
     def _row(self, lesson) -> Text:
         progress = self.app.progress
@@ -132,20 +152,18 @@ class HomeScreen(Screen[None]):
             self.app.open_lesson(event.option.id)
 
     def action_continue(self) -> None:
-        curriculum, progress = self.app.curriculum, self.app.progress
-        if curriculum is None or not curriculum.lessons:
-            return
-        last = progress.last_lesson() if progress else None
-        if last is None or last not in curriculum.ids:
-            last = next(
-                (l.id for l in curriculum.lessons if progress is None
-                 or progress.status(l.id, [s.id for s in l.exercise_steps]) != "done"),
-                curriculum.lessons[0].id,
-            )
-        self.app.open_lesson(last)
+        self.app.continue_learning()
 
-    def action_quiz_all(self) -> None:
-        self.app.open_quiz(())
+    def action_quiz_choose(self) -> None:
+        self.app.choose_quiz()
+
+    def action_quiz_due(self) -> None:
+        from tutor import review
+
+        if not review.due(self.app.curriculum, self.app.progress):
+            self.notify("Nothing is due for review now: q chooses a quiz.", timeout=4)
+            return
+        self.app.open_quiz((), due_first=True)
 
     def action_quiz_this(self) -> None:
         lesson_id = self._current_id()

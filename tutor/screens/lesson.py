@@ -12,9 +12,11 @@ from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.exercises import fill
+from tutor.review import step_key
 from tutor.screens import lesson_parts
 from tutor.widgets.answer import AnswerBox
 from tutor.widgets.curves import SigmoidCurves
+from tutor.widgets.prose import LessonMarkdown
 from tutor.widgets.feedback import FeedbackPanel, HintLadder
 from tutor.widgets.graph import GraphView
 from tutor.widgets.network import NetworkView
@@ -60,11 +62,11 @@ class LessonScreen(Screen[None]):
             yield NetworkView(id="network", classes="visual")
             yield GraphView(id="graph", classes="visual")
             yield SigmoidCurves(id="curves", classes="visual")
-            yield Markdown(id="prose")
+            yield LessonMarkdown(id="prose")
             yield Static("Enter or Ctrl+N: next step.", id="continue-hint")
             with Vertical(id="solution-box"):
                 yield Static("Worked solution (revealed)", id="solution-title")
-                yield Markdown(id="solution")
+                yield LessonMarkdown(id="solution")
             yield Static(id="check-result")
         with Vertical(id="answer-dock"):
             yield HintLadder(id="hints")
@@ -203,6 +205,7 @@ class LessonScreen(Screen[None]):
             return
         if not verdict.error and self.progress is not None:
             self.progress.record_attempt(self.lesson.id, self.step.id, answer, verdict.correct, verdict.mistake, self.seed)
+            self.progress.record_exercise_answer(step_key(self.lesson.id, self.step.id), verdict.correct)
         if verdict.correct:
             self.solved_now, self.last_right = True, answer.strip()
             self._show_visual(self.exercise, self.progress.solved_steps(self.lesson.id) if self.progress else set())

@@ -1,4 +1,4 @@
-"""The quiz: items from the chosen lessons with fresh numbers, most due first; a score and a review of misses."""
+"""The quiz: questions with fresh numbers, most due first; a score per lesson, a review of misses, and a retry."""
 
 from __future__ import annotations
 
@@ -12,41 +12,68 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.review import MAX_ITEMS, Planned
 from tutor.widgets.answer import AnswerBox
+from tutor.widgets.prose import LessonMarkdown
 from tutor.widgets.feedback import FeedbackPanel
-
-MAX_ITEMS = 10
 
 
 @dataclass
 class QuizItem:
     """One question of this quiz and what happened to it."""
 
-    key: str
-    lesson_id: str
-    lesson_title: str
-    spec: object
+    planned: Planned
     exercise: object = None  # drawn when the question is shown, so the quiz opens at once
     answer: str = ""
     verdict: object = None
 
+    @property
+    def key(self) -> str:
+        return self.planned.key
+
+    @property
+    def lesson_id(self) -> str:
+        return self.planned.lesson.id
+
+    @property
+    def lesson_title(self) -> str:
+        return self.planned.lesson.title
+
+    @property
+    def spec(self):
+        return self.planned.spec
+
+    @property
+    def seed_key(self) -> str:
+        """What its numbers are drawn under: a lesson exercise asked again draws apart from the lesson's own."""
+        step_id = self.planned.step_id
+        return f"review:{step_id}" if step_id is not None else f"quiz:{self.spec.id}"
+
 
 class QuizScreen(Screen[None]):
-    """Questions one at a time: Enter checks, Enter again goes on; the end shows the score and every miss."""
+    """Questions one at a time: Enter checks, Enter again goes on; the end shows the score and every miss,
+    and r asks the missed ones again on new numbers."""
 
     BINDINGS = [
         Binding("escape", "home", "Home"),
         Binding("ctrl+n", "skip", "Skip"),
         Binding("enter", "continue", "Next", show=False),
+        Binding("r", "retry", "Retry missed"),
     ]
 
-    def __init__(self, lessons) -> None:
+    def __init__(self, planned: list[Planned], *, due: bool = False) -> None:
         super().__init__()
-        self.lessons = list(lessons)
-        self.items: list[QuizItem] = []
-        self._spare: list[QuizItem] = []
+        self.due = due
+        self.items = [QuizItem(p) for p in planned[:MAX_ITEMS]]
+        self._spare = [QuizItem(p) for p in planned[MAX_ITEMS:]]
         self.current = 0
         self.finished = False
+        self.retrying = False  # a retry round: practice right after the review, so it is not scored
+
+    @property
+    def lessons(self) -> list:
+        """The lessons this quiz asks about, in the order they first come up."""
+        return list({item.lesson_id: item.planned.lesson for item in self.items}.values())
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -54,15 +81,14 @@ class QuizScreen(Screen[None]):
         with VerticalScroll(id="quiz-body"):
             yield Static(id="quiz-prompt")
             yield OptionList(id="quiz-choices")
-            yield Markdown(id="quiz-review")
+            yield LessonMarkdown(id="quiz-review")
         with Vertical(id="quiz-dock"):
             yield AnswerBox(id="quiz-answer")
             yield FeedbackPanel(id="quiz-feedback")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.sub_title = "Quiz"
-        self.items = self._draw_items()
+        self.sub_title = "Review: what is due first" if self.due else "Quiz"
         self.query_one("#quiz-review", Markdown).display = False
         if not self.items:
             self.query_one("#quiz-title", Static).update("No quiz questions yet")
@@ -74,28 +100,14 @@ class QuizScreen(Screen[None]):
             return
         self.show_item()
 
-    def _draw_items(self) -> list[QuizItem]:
-        """The questions, most due first; their numbers are drawn one at a time as they are shown."""
-        progress = self.app.progress
-        specs = {f"{lesson.id}/{q.id}": (lesson, q) for lesson in self.lessons for q in lesson.quiz}
-        # Lessons take turns, so items that are equally due come mixed rather than lesson by lesson.
-        rounds = max((len(lesson.quiz) for lesson in self.lessons), default=0)
-        mixed = [f"{lesson.id}/{lesson.quiz[r].id}" for r in range(rounds) for lesson in self.lessons if r < len(lesson.quiz)]
-        keys = progress.due_order(mixed) if progress is not None else mixed
-        items = [QuizItem(key, specs[key][0].id, specs[key][0].title, specs[key][1]) for key in keys]
-        self._spare = items[MAX_ITEMS:]
-        return items[:MAX_ITEMS]
-
     def _realize_current(self) -> bool:
         """Draw the numbers of the current question; one that cannot be drawn is replaced by a spare."""
-        from engine.exercises import realize
-
         while self.current < len(self.items):
             item = self.items[self.current]
             if item.exercise is not None:
                 return True
             try:
-                item.exercise = realize(item.spec, self.app.fresh_seed(item.lesson_id, f"quiz:{item.spec.id}"))
+                item.exercise = item.planned.realize(self.app.fresh_seed(item.lesson_id, item.seed_key))
                 return True
             except Exception:  # an item whose numbers cannot be drawn is left out, not fatal
                 if self._spare:
@@ -114,10 +126,16 @@ class QuizScreen(Screen[None]):
             return
         item = self.item
         ex = item.exercise
+        label = "Retry" if self.retrying else "Question"
         self.query_one("#quiz-title", Static).update(
-            Text.assemble((f"Question {self.current + 1} of {len(self.items)}", "bold"), (f" · from “{item.lesson_title}”", "dim"))
+            Text.assemble((f"{label} {self.current + 1} of {len(self.items)}", "bold"),
+                          (f" · from “{item.lesson_title}”", "dim"))
         )
-        self.query_one("#quiz-prompt", Static).update(Text(ex.prompt.strip(), style="bold"))
+        prompt = Text()
+        if item.planned.from_lesson_step:
+            prompt.append("A lesson exercise you answered wrongly, asked again.\n\n", style="dim italic")
+        prompt.append(ex.prompt.strip(), style="bold")
+        self.query_one("#quiz-prompt", Static).update(prompt)
         choices = self.query_one("#quiz-choices", OptionList)
         choices.clear_options()
         choices.display = ex.kind == "choice"
@@ -125,6 +143,8 @@ class QuizScreen(Screen[None]):
             for c in ex.choices:
                 choices.add_option(Option(Text.assemble((f"({c.key}) ", "bold"), c.text), id=c.key))
         self.query_one("#quiz-feedback", FeedbackPanel).clear()
+        self.query_one("#quiz-dock").display = True
+        self.query_one("#quiz-review", Markdown).display = False
         box = self.query_one("#quiz-answer", AnswerBox)
         box.set_exercise(ex)
         box.input.disabled = False
@@ -132,11 +152,26 @@ class QuizScreen(Screen[None]):
         body = self.query_one("#quiz-body")
         body.add_class("-asking")
         body.scroll_home(animate=False)
+        self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("skip", "continue"):
             return not self.finished
+        if action == "retry":
+            return self.finished and bool(self.missed())
         return True
+
+    def missed(self) -> list[QuizItem]:
+        """The questions of this round answered wrongly or skipped."""
+        return [i for i in self.items if i.verdict is not None and not i.verdict.correct]
+
+    def scores(self) -> dict[str, tuple[int, int]]:
+        """(right, asked) for each lesson, counting only that lesson's own questions."""
+        out: dict[str, tuple[int, int]] = {}
+        for item in self.items:
+            right, asked = out.get(item.lesson_id, (0, 0))
+            out[item.lesson_id] = (right + bool(item.verdict is not None and item.verdict.correct), asked + 1)
+        return out
 
     def on_answer_box_submitted(self, event: AnswerBox.Submitted) -> None:
         self.answer(event.answer)
@@ -193,7 +228,7 @@ class QuizScreen(Screen[None]):
         self.action_continue()
 
     def finish(self) -> None:
-        """Show the score, record it, and review each miss with its worked solution."""
+        """Show the score, record it per lesson, and review each miss with its worked solution."""
         self.finished = True
         score = sum(1 for i in self.items if i.verdict is not None and i.verdict.correct)
         total = len(self.items)
@@ -201,12 +236,14 @@ class QuizScreen(Screen[None]):
             self.query_one("#quiz-title", Static).update("No quiz questions could be drawn")
             self.query_one("#quiz-dock").display = False
             return
-        if self.app.progress is not None:
-            self.app.progress.record_quiz_result([lesson.id for lesson in self.lessons], score, total)
-        self.query_one("#quiz-title", Static).update(Text(f"Quiz finished: {score} of {total} right", style="bold"))
+        if self.app.progress is not None and not self.retrying:
+            self.app.progress.record_quiz_scores(self.scores())
+        what = "Retry finished" if self.retrying else "Quiz finished"
+        self.query_one("#quiz-title", Static).update(Text(f"{what}: {score} of {total} right", style="bold"))
         self.query_one("#quiz-prompt", Static).update(
-            "Every question right. Well done." if score == total else "Here is each one you missed, with its worked solution."
-            " Questions you missed come back sooner next time."
+            "Every question right. Well done." if score == total else
+            "Here is each one you missed, with its worked solution. Questions you missed come back sooner "
+            "next time; r asks them again now, on new numbers."
         )
         self.query_one("#quiz-choices").display = False
         self.query_one("#quiz-feedback", FeedbackPanel).clear()
@@ -216,7 +253,21 @@ class QuizScreen(Screen[None]):
         review.display = score < total
         body = self.query_one("#quiz-body")
         body.remove_class("-asking")
+        body.scroll_home(animate=False)
         body.focus()
+        self.refresh_bindings()
+
+    def action_retry(self) -> None:
+        """Ask the missed questions again, each on new numbers, straight after their review."""
+        missed = self.missed()
+        if not self.finished or not missed:
+            return
+        self.items = [QuizItem(item.planned) for item in missed]
+        self._spare = []
+        self.current = 0
+        self.finished = False
+        self.retrying = True
+        self.show_item()
 
     def _review_text(self) -> str:
         parts = []

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.message import Message
 from textual.widgets import Input, Static
 
@@ -37,6 +39,17 @@ def preview_text(exercise, answer: str) -> Text:
     return text
 
 
+class AnswerInput(Input):
+    """An Input whose typing repaints its own line without laying out the whole screen.
+
+    Input keeps the width of its text in `virtual_size`, a reactive that asks for a layout of the
+    whole screen on every change, so each keystroke re-arranged the lesson around the box. The
+    box's own size never depends on its text, so here the change only repaints.
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+
 class AnswerBox(Vertical):
     """Where the learner types: each keystroke updates the preview; Enter posts `AnswerBox.Submitted`."""
 
@@ -51,7 +64,7 @@ class AnswerBox(Vertical):
         self.exercise = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="type your answer; Enter checks", id="answer-input")
+        yield AnswerInput(placeholder="type your answer; Enter checks", id="answer-input")
         yield Static("", id="answer-preview")
 
     @property
@@ -72,7 +85,14 @@ class AnswerBox(Vertical):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.query_one("#answer-preview", Static).update(preview_text(self.exercise, event.value))
+        preview = self.query_one("#answer-preview", Static)
+        text = preview_text(self.exercise, event.value)
+        # A new layout of the whole screen costs more than the rest of a keystroke: ask for one only
+        # when the preview takes a different number of lines.
+        width = max(preview.content_size.width, 1)
+        lines = len(text.wrap(self.app.console, width)) if text.plain else 0
+        preview.update(text, layout=lines != getattr(self, "_preview_lines", -1))
+        self._preview_lines = lines
 
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

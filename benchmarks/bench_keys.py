@@ -1,0 +1,156 @@
+"""Key to paint: from a key press to the repainted screen, on a real pty, against a bare Textual app.
+
+Run: python benchmarks/bench_keys.py [--quick]
+Two programs run side by side on their own pseudo-terminals (80×24): a bare Textual app with one
+Input, and `backprop-tutor lesson ID --seed 1` (the first lesson that opens with a typed exercise). Presses alternate between them, one at a time, so a busy
+spell on the shared machine touches both alike. Measured from writing the key to the terminal until
+the text it should bring is in what the program wrote back:
+  - a character typed in an Input (the bare app's echo is the baseline for every row);
+  - a character typed in the tutor's answer box (the echo and the live "interpreted as" line);
+  - Ctrl+N, next step, through every step of the lesson (the new step's title).
+Budget (DESIGN.md): median within 1.5x the bare app's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import statistics
+import sys
+import tempfile
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from pty_session import KEYS, PtyProgram  # noqa: E402
+
+BUDGET = 1.5
+BARE_MARKER = "A bare Textual app"
+BARE_APP = f'''\
+from textual.app import App
+from textual.widgets import Input, Static
+
+
+class Bare(App):
+    def compose(self):
+        yield Static("{BARE_MARKER}")
+        yield Input(placeholder="type here")
+
+    def on_mount(self):
+        self.query_one(Input).cursor_blink = False
+
+
+if __name__ == "__main__":
+    Bare().run()
+'''
+#: What is typed, a character at a time; cleared with Ctrl+U after each word. Digits keep the
+#: tutor's answer readable as a number, so each press repaints the echo and the preview.
+WORD = "31415926"
+
+
+def _env(data: pathlib.Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "PYTHON"))}
+    env.update(TERM="xterm-256color", COLUMNS="80", LINES="24", BACKPROP_TUTOR_DATA_DIR=str(data))
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def _tutor(lesson_id: str, env: dict[str, str]) -> list[str]:
+    script = pathlib.Path(sys.executable).with_name("backprop-tutor")
+    argv = [str(script)] if script.exists() else [sys.executable, "-m", "tutor"]
+    return argv + ["lesson", lesson_id, "--seed", "1"]
+
+
+def _lesson():
+    """The first lesson whose first exercise takes typed text (not a choice): its id and steps."""
+    from lessons.loader import load_curriculum
+
+    for lesson in load_curriculum().lessons:
+        exercises = lesson.exercise_steps
+        if exercises and exercises[0].exercise.kind != "choice" and len(lesson.steps) >= 4:
+            return lesson.id, lesson.steps
+    raise RuntimeError("no lesson starts with a typed exercise")
+
+
+def _typing(program: PtyProgram, times: list[float], word: str = WORD) -> None:
+    for n in range(1, len(word) + 1):
+        times.append(program.press(word[n - 1].encode(), (word[:n],)))
+        time.sleep(0.02)
+    program.send(KEYS["ctrl+u"])
+    program.drain()
+
+
+def measure(rounds: int) -> dict:
+    """Medians (seconds) of each kind of press, the bare app's typing alongside in the same rounds.
+
+    Each round starts the tutor afresh in the lesson (a fresh data folder, so it opens at step 1),
+    walks it with Ctrl+N to its last step, and types in the answer box of its first exercise on the way.
+    """
+    lesson_id, steps = _lesson()
+    n = len(steps)
+    first_exercise = next(i for i, s in enumerate(steps) if s.exercise is not None)
+    from tutor.progress import Progress
+
+    with tempfile.TemporaryDirectory(prefix="bench-keys-") as tmp:
+        work = pathlib.Path(tmp)
+        (work / "bare.py").write_text(BARE_APP)
+        bare = PtyProgram([sys.executable, str(work / "bare.py")], _env(work))
+        times: dict[str, list[float]] = {"bare": [], "typing": [], "next": []}
+        try:
+            bare.wait_for((BARE_MARKER,))
+            bare.drain(0.5)
+            for r in range(rounds):
+                data = work / f"data-{r}"
+                with Progress.open(data) as store:
+                    store.mark_welcomed()
+                env = _env(data)
+                tutor = PtyProgram(_tutor(lesson_id, env), env)
+                try:
+                    tutor.wait_for((f"Step 1 of {n}",))
+                    tutor.drain(1.0)  # the lessons load after the first paint
+                    for i in range(n - 1):
+                        if i == first_exercise:
+                            _typing(tutor, times["typing"])  # word by word with the bare app's
+                            _typing(bare, times["bare"])
+                        times["next"].append(tutor.press(KEYS["ctrl+n"], (f"Step {i + 2} of {n}",)))
+                        tutor.drain(0.05)
+                        _typing(bare, times["bare"], WORD[:2])
+                finally:
+                    tutor.close()
+        finally:
+            bare.close()
+    out = {k: statistics.median(v) for k, v in times.items()}
+    out.update(samples={k: len(v) for k, v in times.items()}, rounds=rounds, lesson=lesson_id)
+    return out
+
+
+def run(quick: bool = False) -> list[dict]:
+    """Rows for the combined table (benchmarks/run.py)."""
+    r = measure(2 if quick else 6)
+    print(f"key to paint: lesson {r['lesson']}, {r['rounds']} rounds; samples {r['samples']}")
+    row = {"bench": "key to paint", "unit": "ms", "baseline": r["bare"] * 1e3, "budget": f"≤ {BUDGET}x"}
+    out = []
+    for key, measure_name in (("typing", "a character typed in the answer box"), ("next", "Ctrl+N: next step")):
+        ratio = r[key] / r["bare"]
+        out.append({**row, "measure": f"{measure_name}, median", "value": r[key] * 1e3, "ratio": ratio,
+                    "ok": ratio <= BUDGET})
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds")
+    args = parser.parse_args(argv)
+    rows = run(args.quick)
+    for r in rows:
+        print(f"{r['measure']:<44} {r['value']:7.1f} ms   bare app {r['baseline']:6.1f} ms   ratio {r['ratio']:.2f}  "
+              f"budget {r['budget']}  {'ok' if r['ok'] else 'OVER'}")
+    return 0 if all(r["ok"] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,63 @@
+"""The tutor as one browser connection of a classroom runs it: sign in first, then the learner's own progress."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from textual import events
+
+from tutor.app import BackpropTutor
+from tutor.learners import Learner, Registry
+
+
+class ClassroomTutor(BackpropTutor):
+    """BackpropTutor whose progress folder is chosen by signing in: data_dir/learners/<name>/."""
+
+    def __init__(self, *, class_dir: Path, seed: int | None = None) -> None:
+        super().__init__(data_dir=Path(class_dir), seed=seed)
+        self.class_dir = Path(class_dir)
+        self.learner: Learner | None = None
+        self.registry: Registry | None = None
+
+    def on_mount(self, event: events.Mount) -> None:
+        # The tutor proper starts only after sign-in: keep BackpropTutor.on_mount from opening a store now.
+        event.prevent_default()
+        from tutor.screens.login import LoginScreen
+
+        self.registry = Registry(self.class_dir)
+        self.push_screen(LoginScreen(self.registry), self._signed_in)
+
+    def _signed_in(self, learner: Learner | None) -> None:
+        if learner is None:
+            return
+        self.learner = learner
+        self.data_dir = learner.folder
+        self.sub_title = learner.name
+        BackpropTutor.on_mount(self)
+
+    def on_unmount(self) -> None:
+        if self.registry is not None:
+            self.registry.close()
+
+
+def make_classroom_app(*, class_dir: Path, seed: int | None = None) -> ClassroomTutor:
+    """The app each browser connection of `backprop-tutor serve` runs."""
+    return ClassroomTutor(class_dir=class_dir, seed=seed)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one classroom session (the command `serve` starts for each connection)."""
+    parser = argparse.ArgumentParser(prog="backprop-tutor-session")
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--seed", type=int, default=None)
+    args = parser.parse_args(argv)
+    app = make_classroom_app(class_dir=Path(args.data_dir), seed=args.seed)
+    app.run()
+    return getattr(app, "return_code", None) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
