@@ -19,7 +19,7 @@ from engine.spec import SpecError
 from engine.worksheet import Worksheet
 
 ROOT = Path(__file__).resolve().parents[2]
-MAZUR = json.loads((ROOT / "examples" / "mazur.json").read_text())
+MAZUR = json.loads((ROOT / "tutor" / "examples" / "mazur.json").read_text())
 
 
 def sig(x):
@@ -37,7 +37,7 @@ def test_the_verdict_has_a_carried_field_that_defaults_to_empty():
 
 
 def test_cells_are_addressed_as_solve_json_names_them(ws):
-    out = subprocess.run([sys.executable, "-m", "tutor.cli", "solve", str(ROOT / "examples" / "mazur.json"), "--json"],
+    out = subprocess.run([sys.executable, "-m", "tutor.cli", "solve", str(ROOT / "tutor" / "examples" / "mazur.json"), "--json"],
                          capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
