@@ -60,12 +60,14 @@ class BackpropTutor(App):
         saved = self.progress.setting("theme")
         if saved in self.available_themes:
             self.theme = saved
-        if self.progress.notice:
+        if self.progress.notice and (self.progress.saving or self.start[0] != "home"):
+            # Unsaved on the home screen: its status line says why, and stays (a toast would cover the
+            # welcome while it is read, then go).
             self.notify(self.progress.notice, title="Progress", severity="warning", timeout=12)
         if self.start[0] == "home" and self.progress.first_run():
             if isinstance(self.screen, TooSmallScreen):
                 self.pop_screen()  # the welcome goes under the size warning, which _check_size puts back
-            self.push_screen(WelcomeScreen(), lambda _: self.progress.mark_welcomed())
+            self.push_screen(WelcomeScreen(saving=self.progress.saving), lambda _: self.progress.mark_welcomed())
             self._check_size()
         self._load_curriculum()
 
