@@ -45,7 +45,6 @@ def names(session: WorksheetSession, addresses) -> str:
 class WorksheetScreen(Screen[None]):
     """Every cell of one forward and backward pass; `renew` (when given) makes a session on new numbers."""
 
-    CSS_PATH = "worksheet.tcss"
     BINDINGS = [
         Binding("up", "move(-1)", "Move", key_display="↑↓"),
         Binding("down", "move(1)", "Move", show=False),
