@@ -209,6 +209,15 @@ def right_value(s: Setting, num: Numbers, c: Cell) -> float:
 # --- building the cells ---------------------------------------------------------------------------
 
 
+def right_value_or_nan(s: Setting, num: Numbers, c: Cell) -> float:
+    """`right_value`, or NaN when the numbers leave its domain (a learner's own 1e154 squared overflows)."""
+    try:
+        value = right_value(s, num, c)
+    except (ArithmeticError, ValueError):
+        return math.nan
+    return value if math.isfinite(value) else math.nan
+
+
 def true_numbers(spec: Spec) -> dict[str, float]:
     """Every cell's true value, read from the engine's own solve (so addresses agree with `solve --json`)."""
     sol = solve(spec.network, spec.input, spec.target, spec.learning_rate)

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
-from engine.cells import QUANTITIES, Cell, Numbers, Setting, act_in, right_value, softmax_of, squash
+from engine.cells import QUANTITIES, Cell, Numbers, Setting, act_in, right_value, right_value_or_nan, softmax_of, squash
 
 Rule = Callable[[Setting, Numbers, Cell], Iterable[float]]
 
@@ -64,7 +64,7 @@ def variants(s: Setting, num: Numbers, c: Cell) -> list[tuple[str, float]]:
     are left out, and so are values identical to the right method's: with these numbers that wrong
     idea does no harm (σ′ left out at a relu unit with net > 0, whose slope is 1).
     """
-    right = right_value(s, num, c)
+    right = right_value_or_nan(s, num, c)
     out = []
     for m in _BY_QUANTITY.get(c.quantity, ()):
         try:
@@ -72,7 +72,7 @@ def variants(s: Setting, num: Numbers, c: Cell) -> list[tuple[str, float]]:
         except (ArithmeticError, ValueError):
             continue  # a domain error (ln of 0 from a learner's own numbers): this variant says nothing
         out.extend((m.id, float(v)) for v in values
-                   if math.isfinite(v) and abs(v - right) > 1e-12 * max(abs(right), 1e-300))
+                   if math.isfinite(v) and not (abs(v - right) <= 1e-12 * max(abs(right), 1e-300)))
     return out
 
 

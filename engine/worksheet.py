@@ -23,7 +23,7 @@ from engine.answers.evaluate import Scope, compile_answer
 from engine.answers.parser import parse
 from engine.answers.render import render
 from engine.answers.tokens import AnswerSyntaxError
-from engine.cells import Cell, Numbers, Setting, build_cells, parse_address, right_value, shown, true_numbers
+from engine.cells import Cell, Numbers, Setting, build_cells, parse_address, right_value, right_value_or_nan, shown, true_numbers
 from engine.misconceptions import variants
 from engine.network import bias_symbol, symbol, weight_symbol
 from engine.spec import Spec, parse_spec
@@ -214,7 +214,9 @@ class Worksheet:
         world, off = self._learner_world(given)
         changed = any(world[i] != self._true[i] for i in c.inputs)
         carried = tuple(i for i in c.inputs if i in off)
-        own = right_value(self.setting, world, c) if changed else None
+        own = right_value_or_nan(self.setting, world, c) if changed else None
+        if own is not None and math.isnan(own):
+            own = None  # the learner's own numbers leave the formula's domain: nothing to carry
         if own is not None and not carried:
             rounded.append(own)  # every earlier number right (to tolerance): their rounding is not an error
         truths += [r for r in rounded if self.agree(address, r, c.value, ROUNDING_SLACK)]

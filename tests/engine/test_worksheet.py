@@ -133,6 +133,15 @@ def test_grade_never_raises_on_any_network(ws, data, text):
     assert set(verdict.carried) <= set(earlier)
 
 
+@pytest.mark.parametrize("ws", SHEETS)
+def test_huge_earlier_numbers_overflow_nothing(ws):
+    """A learner's own output activation of 1e154: (t − a)² overflows a float, and the grade still stands."""
+    last = [c.address for c in ws.cells if c.kind == "a"][-1]
+    verdict = ws.grade("E", "0.0", earlier={last: 1.3407807929942597e154})
+    assert not verdict.correct and verdict.feedback
+    assert set(verdict.carried) <= {last}
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False, width=64))
 def test_any_number_gets_a_verdict(x):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pilot_helpers import ready
 
 from tutor.app import make_app
+from tutor.keys import HINT_KEY
 from tutor.screens.help import HelpScreen
 from tutor.screens.home import HomeScreen
 from tutor.screens.lesson import LessonScreen
@@ -72,7 +73,7 @@ async def test_help_shows_keys_typing_and_legend(tmp_path):
         await pilot.press("enter", "f1")
         assert isinstance(app.screen, HelpScreen)
         sources = [md.source for md in app.screen.query("Markdown")]
-        assert any("Ctrl+G" in s for s in sources)
+        assert any(HINT_KEY in s for s in sources)
         for name in ("typing", "legend"):
             page = app.curriculum.pages.get(name)
             if page:
