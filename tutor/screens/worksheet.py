@@ -231,7 +231,9 @@ class WorksheetScreen(Screen[None]):
         return min(here + 1, len(cells) - 1)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row != self.row:
+        # Only a click moves the cursor from the table itself (the click gives the table the focus);
+        # the table's own highlight after it is filled is not a move.
+        if event.data_table.has_focus and event.cursor_row != self.row:
             self.report = None
             self.go(event.cursor_row)
 
