@@ -63,8 +63,8 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("c", "continue", "Continue"),
         Binding("a", "quiz_choose", "Quiz…"),
-        Binding("t", "quiz_this", "Quiz this lesson"),
-        Binding("d", "quiz_due", "Review due"),
+        Binding("t", "quiz_this", "Lesson quiz"),
+        Binding("d", "quiz_due", "Review"),
         Binding("p", "app.practice", "Practice"),
         Binding("q", "app.quit", "Quit"),
         Binding("question_mark,h", "app.help", "Help", show=False),
