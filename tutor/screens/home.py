@@ -27,10 +27,15 @@ out, with numbers or a formula, and checks your answer against a real network.
 - **{HELP_KEY}** explains the keys, how to type formulas (`a*b`, `sigmoid(x)`, `sum_k(...)`) and the notation.
 - **Ctrl+P** opens the command palette: any lesson, a quiz, the theme.
 
-Your progress is saved as you go: quit any time with **Ctrl+Q** (or **q** on the home screen), and
-next time you start where you left off.
+{{SAVING}}
 
 Press **Enter** to begin."""
+
+SAVING = """Your progress is saved as you go: quit any time with **Ctrl+Q** (or **q** on the home screen), and
+next time you start where you left off."""
+
+NOT_SAVING = """This time your progress is **not saved** (the warning on the home screen says why): everything
+works, but it is forgotten when you quit with **Ctrl+Q** (or **q** on the home screen)."""
 
 MARKS = {"not started": "·", "in progress": "◐", "done": "✓"}
 
@@ -40,9 +45,13 @@ class WelcomeScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("enter,escape,space", "close", "Begin")]
 
+    def __init__(self, saving: bool = True) -> None:
+        super().__init__()
+        self.saving = saving  # False when the store runs in memory (a newer version's file, a busy one)
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="welcome"):
-            yield LessonMarkdown(WELCOME, id="welcome-text")
+            yield LessonMarkdown(WELCOME.replace("{SAVING}", SAVING if self.saving else NOT_SAVING), id="welcome-text")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -54,8 +63,9 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("c", "continue", "Continue"),
         Binding("a", "quiz_choose", "Quiz…"),
-        Binding("t", "quiz_this", "Quiz this lesson"),
-        Binding("d", "quiz_due", "Review due"),
+        Binding("t", "quiz_this", "Lesson quiz"),
+        Binding("d", "quiz_due", "Review"),
+        Binding("p", "app.practice", "Practice"),
         Binding("q", "app.quit", "Quit"),
         Binding("question_mark,h", "app.help", "Help", show=False),
     ]
@@ -125,7 +135,7 @@ class HomeScreen(Screen[None]):
         if self.notice:
             text.append(f"{self.notice}\n", style="bold")
         if progress is not None and not progress.saving:
-            text.append("⚠ Progress is not being saved this time. ", style="bold")
+            text.append(f"⚠ {progress.notice or 'Progress is not being saved this time.'}\n", style="bold")
         if not curriculum.lessons:
             text.append("No lessons are available yet.")
             return text
@@ -148,7 +158,7 @@ class HomeScreen(Screen[None]):
         state = "not started"
         quiz = ""
         if progress is not None:
-            state = progress.status(lesson.id, [s.id for s in lesson.exercise_steps])
+            state = progress.status(lesson.id, [s.id for s in lesson.task_steps])
             best = progress.best_quiz(lesson.id)
             if best is not None:
                 quiz = f"quiz {best[0]}/{best[1]}"
