@@ -8,7 +8,7 @@ alike. What each program writes is fed to a terminal emulator (pyte), and a pres
 writing the key to the terminal until the last change it brings to the characters on screen: the
 moment the screen is complete, not the moment its first line arrives.
   - a character typed in an Input (the bare app's echo is the baseline for every row);
-  - a character typed in the tutor's answer box (the echo and the live "interpreted as" line);
+  - a character typed in the tutor's answer box (the echo and the live "interpreted as" line, both);
   - F9, next step, through every step of the lesson: the new step's title, picture, prose, question
     and footer keys all painted. The moment the title alone appears is printed beside it.
 Budget (DESIGN.md): median within 1.5x the bare app's.

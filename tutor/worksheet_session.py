@@ -23,9 +23,8 @@ from engine.network import bias_symbol
 from engine.spec import Spec
 from engine.worksheet import Worksheet
 
-PRACTICE = "practice"
-#: The seed key a practice draw is stored under (in the seeds table, lesson "practice").
-DRAW_KEY = "worksheet"
+from tutor.practice_keys import DRAW_KEY, PRACTICE  # noqa: F401  (the worksheet's callers name them from here)
+
 #: The layers of a practice draw, and of a lesson's worksheet step unless it says otherwise.
 PRACTICE_LAYERS = (2, 2, 2)
 #: A worksheet is filled in by hand: past this many cells, `solve` is the tool.
