@@ -27,8 +27,15 @@ class ClassroomTutor(BackpropTutor):
         event.prevent_default()
         from tutor.screens.login import LoginScreen
 
-        self.registry = Registry(self.class_dir)
-        self.push_screen(LoginScreen(self.registry), self._signed_in)
+        # The class list (SQLite) opens when a name is entered, not before the sign-in screen paints:
+        # thirty browsers arriving at once would otherwise queue on the file before seeing anything.
+        self.push_screen(LoginScreen(self.open_registry), self._signed_in)
+
+    def open_registry(self) -> Registry:
+        """The class list, opened on first use."""
+        if self.registry is None:
+            self.registry = Registry(self.class_dir)
+        return self.registry
 
     def _signed_in(self, learner: Learner | None) -> None:
         if learner is None:
