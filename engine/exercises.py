@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal, Mapping, Sequence
 
@@ -143,6 +143,10 @@ class Exercise:
     seed: int
     values: Mapping[str, float] = field(default_factory=dict)
     context: Any = None
+    #: (id, quantity, value) of the engine's misconceptions at this step's engine quantity
+    generated: tuple[tuple[str, str, float], ...] = ()
+    #: the misconceptions' words (engine.worksheet.Words), for the generated ones' feedback
+    words: Any = field(default=None, compare=False)
 
     @property
     def kind(self) -> str:
@@ -274,7 +278,41 @@ class Exercise:
                 return verdict
             first = first or verdict
         assert first is not None
+        if first.mistake is None and self.generated:
+            return self._generated_verdict(answer, first, [float(m.answer) for m in mistakes])
         return first
+
+    def _generated_verdict(self, answer: str, verdict: Verdict, written: list[float]) -> Verdict:
+        """The verdict naming the engine misconception the answer matches, if exactly one does.
+
+        The step's own mistakes come first: a generated one that lands on a hand-written one's
+        number is left to it, and two generated ones that land together are both left out (the
+        tutor names neither). Matched as answers.check matches catalogued numbers, to the
+        tolerance relative to the larger of the answer, the mistake and the reference.
+        """
+        from engine.worksheet import read_number  # numpy is loaded by now: this step has a network
+
+        value = read_number(answer).value
+        if value is None:
+            return verdict
+        rel, ref = self.spec.rel_tolerance, abs(self.expected_value)
+        kept = [
+            (mid, quantity, x) for mid, quantity, x in self.generated
+            if not any(_close(x, w, rel) for w in written)
+            and not any(other != mid and _close(x, y, rel) for other, _, y in self.generated)
+        ]
+        hits = [(abs(value - x), mid, quantity) for mid, quantity, x in kept
+                if abs(value - x) <= rel * max(abs(value), abs(x), ref) + 1e-9]
+        if not hits:
+            return verdict
+        _, mid, quantity = min(hits)
+        own = next((m for m in self.spec.mistakes if m.id == mid), None)
+        if own is not None:
+            feedback = fill(own.feedback, self.values)
+        else:
+            feedback = (self.words.feedback(mid, quantity) if self.words is not None else None) or (
+                f"Not right: that is the number a known slip gives at this step ({mid.replace('-', ' ')}).")
+        return replace(verdict, feedback=feedback, mistake=mid)
 
 
 # --- drawing numbers -------------------------------------------------------------------------
@@ -284,14 +322,16 @@ def _close(x: float, y: float, rel: float) -> bool:
     return abs(x - y) <= SEPARATION * rel * max(abs(x), abs(y)) + 1e-12
 
 
-def _usable(spec: ExerciseSpec, values: Mapping[str, float]) -> bool:
-    """True when the draw gives a finite answer that no catalogued mistake comes close to, and no two
-    different mistakes come close to each other."""
+def _usable(spec: ExerciseSpec, values: Mapping[str, float], generated=()) -> bool:
+    """True when the draw gives a finite answer that no catalogued or generated mistake comes close
+    to, and no two different catalogued mistakes come close to each other."""
     if spec.kind != "number":
         return True
     shown = displayed(values)
     refs = [answers.evaluate(spec.answer, v) for v in (values, shown)]
     if not all(math.isfinite(r) for r in refs):
+        return False
+    if any(_close(x, r, spec.rel_tolerance) for _, _, x in generated for r in refs):
         return False
     seen: list[tuple[str, float]] = []
     for m in spec.mistakes:
@@ -313,34 +353,42 @@ def _usable(spec: ExerciseSpec, values: Mapping[str, float]) -> bool:
 #: Accepted draws by (scenario, params, seed, group): every step of a worked example shares one draw,
 #: and checking a draw against every mistake of every step of its group is the costly part, so it is
 #: done once per seed rather than each time one of those steps is shown. Oldest dropped first.
-_ACCEPTED: dict[tuple, tuple[tuple[ExerciseSpec, ...], Any]] = {}
+#: Each entry keeps the group, the draw, and the generated misconceptions of each step by id.
+_ACCEPTED: dict[tuple, tuple[tuple[ExerciseSpec, ...], Any, dict]] = {}
 MAX_KEPT_DRAWS = 64
 
 
-def realize(spec: ExerciseSpec, seed: int, *, group: Sequence[ExerciseSpec] = ()) -> Exercise:
+def realize(spec: ExerciseSpec, seed: int, *, group: Sequence[ExerciseSpec] = (), words: Any = None) -> Exercise:
     """Draw the numbers for `spec` from `seed`; the same seed always gives the same exercise.
 
-    A draw is re-drawn (from the same random stream) while any catalogued mistake lands within
-    tolerance of the right answer, so a wrong method is never marked right. `group` lists every
-    spec that shares this spec's draw (a worked example spread over several steps): the draw is
-    accepted only when it is usable for all of them, so they all see the same numbers.
+    A draw is re-drawn (from the same random stream) while any catalogued mistake, or any of the
+    engine's misconceptions at the step's `engine_value`, lands within tolerance of the right
+    answer, so a wrong method is never marked right. `group` lists every spec that shares this
+    spec's draw (a worked example spread over several steps): the draw is accepted only when it is
+    usable for all of them, so they all see the same numbers. `words` (engine.worksheet.Words)
+    gives the generated misconceptions their feedback.
     """
     if spec.scenario is None:
-        return Exercise(spec, seed)
+        return Exercise(spec, seed, words=words)
     members = tuple(group) or (spec,)
     key = (spec.scenario, repr(sorted(spec.params.items())), int(seed), tuple(id(m) for m in members))
     kept = _ACCEPTED.get(key)
     if kept is not None and all(a is b for a, b in zip(kept[0], members)):
-        return Exercise(spec, seed, dict(kept[1].values), kept[1].context)
+        return Exercise(spec, seed, dict(kept[1].values), kept[1].context, kept[2].get(spec.id, ()), words)
     draw_fn = scenarios.get(spec.scenario)
     import numpy as np  # here, not at the top: loading lessons for the first screen must stay light
 
+    from engine.step_variants import generated_mistakes, worksheet_for
+
     rng = np.random.default_rng(seed)
+    diagnosed = [s for s in members if s.kind == "number" and s.engine_value]
     for _ in range(MAX_DRAWS):
         draw = draw_fn(rng, spec.params)
-        if all(_usable(s, draw.values) for s in members):
-            _ACCEPTED[key] = (members, draw)
+        sheet = worksheet_for(draw) if diagnosed else None
+        generated = {s.id: generated_mistakes(s.engine_value, draw, sheet) for s in diagnosed}
+        if all(_usable(s, draw.values, generated.get(s.id, ())) for s in members):
+            _ACCEPTED[key] = (members, draw, generated)
             while len(_ACCEPTED) > MAX_KEPT_DRAWS:
                 del _ACCEPTED[next(iter(_ACCEPTED))]
-            return Exercise(spec, seed, dict(draw.values), draw.context)
+            return Exercise(spec, seed, dict(draw.values), draw.context, generated.get(spec.id, ()), words)
     raise ExerciseError(f"{spec.id}: no draw of scenario {spec.scenario!r} keeps every mistake apart from the answer")

@@ -164,6 +164,47 @@ class Value:
             node._backward()
 
 
+def gradient_arrivals(output: Value, is_stop) -> dict[tuple[int, int], float]:
+    """What each gradient is made of, after `output.backward()`: for a node `user` and a node `child`
+    below it (both `is_stop`, with only non-stop nodes between them), the part of child.grad that
+    arrives through `user`, keyed (id(child), id(user)). A child's arrivals add up to its gradient.
+
+    Each stop node's gradient is pushed down, alone, through the non-stop nodes under it, with the
+    same backward rules; every gradient is restored afterwards.
+    """
+    order = output.topological_order()
+    saved = {id(n): n.grad for n in order}
+    arrivals: dict[tuple[int, int], float] = {}
+    try:
+        for user in order:
+            if not is_stop(user) or not user.children:
+                continue
+            between, stops, stack, seen = [], [], list(user.children), set()
+            while stack:  # the non-stop nodes between `user` and the stop nodes below it
+                node = stack.pop()
+                if id(node) in seen:
+                    continue
+                seen.add(id(node))
+                if is_stop(node):
+                    stops.append(node)
+                else:
+                    between.append(node)
+                    stack.extend(node.children)
+            inside = {id(n) for n in between} | {id(user)}
+            for node in between + stops:
+                node.grad = 0.0
+            user.grad = saved[id(user)]
+            for node in reversed(user.topological_order()):
+                if id(node) in inside:
+                    node._backward()
+            for child in stops:
+                arrivals[(id(child), id(user))] = arrivals.get((id(child), id(user)), 0.0) + child.grad
+    finally:
+        for node in order:
+            node.grad = saved[id(node)]
+    return arrivals
+
+
 def _as_value(x) -> Value:
     return x if isinstance(x, Value) else Value(x, op="const", label=f"{float(x):g}")
 

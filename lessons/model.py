@@ -78,7 +78,9 @@ class Lesson:
         step = self.step(step_id)
         if step.exercise is None:
             raise KeyError(f"step {step_id!r} of lesson {self.id!r} has no exercise")
-        return realize(step.exercise, seed, group=self.group_specs(step))
+        from lessons.misconceptions import misconception_words  # read once, when numbers are first drawn
+
+        return realize(step.exercise, seed, group=self.group_specs(step), words=misconception_words())
 
     def draw(self, step_id: str, seed: int) -> Exercise | None:
         """The numbers behind any step, exercise or explanation; None when the step draws none."""

@@ -11,6 +11,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from tutor.commands import TutorCommands
+from tutor.keys import HELP_KEY, THEME_KEY
 from tutor.screens.home import HomeScreen, WelcomeScreen
 from tutor.screens.small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from tutor.seeds import SeedSource
@@ -27,8 +28,8 @@ class BackpropTutor(App):
     TITLE = "backprop-tutor"
     COMMANDS = App.COMMANDS | {TutorCommands}
     BINDINGS = [
-        Binding("f1", "help", "Help"),
-        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+        Binding("f1", "help", "Help", key_display=HELP_KEY),
+        Binding("f10,ctrl+t", "toggle_theme", "Theme", show=False, key_display=THEME_KEY),
     ]
 
     def __init__(self, *, data_dir: Path, seed: int | None = None, start: tuple[str, ...] = ("home",)) -> None:
@@ -56,12 +57,17 @@ class BackpropTutor(App):
         from tutor.progress import Progress
 
         self.progress = Progress.open(self.data_dir)
-        if self.progress.notice:
+        saved = self.progress.setting("theme")
+        if saved in self.available_themes:
+            self.theme = saved
+        if self.progress.notice and (self.progress.saving or self.start[0] != "home"):
+            # Unsaved on the home screen: its status line says why, and stays (a toast would cover the
+            # welcome while it is read, then go).
             self.notify(self.progress.notice, title="Progress", severity="warning", timeout=12)
         if self.start[0] == "home" and self.progress.first_run():
             if isinstance(self.screen, TooSmallScreen):
                 self.pop_screen()  # the welcome goes under the size warning, which _check_size puts back
-            self.push_screen(WelcomeScreen(), lambda _: self.progress.mark_welcomed())
+            self.push_screen(WelcomeScreen(saving=self.progress.saving), lambda _: self.progress.mark_welcomed())
             self._check_size()
         self._load_curriculum()
 
@@ -145,7 +151,11 @@ class BackpropTutor(App):
 
         where = next_step(self.curriculum, self.progress)
         if where is None:
-            self.notify("Every lesson is done. q starts a quiz; d reviews what is due.", title="Continue")
+            message = "Every lesson is done: a chooses a quiz; d reviews what is due."
+            if isinstance(self.screen, HomeScreen):
+                self.screen.say(message)  # in the status line, not a toast over the lesson list
+            else:
+                self.notify(message, title="Continue")
             return
         self.open_lesson(where.lesson_id)  # opens at resume_index, the same step `where` names
 
@@ -187,6 +197,11 @@ class BackpropTutor(App):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme, however it was chosen (key, palette), for next time."""
+        if self.progress is not None and self.progress.setting("theme") != theme:
+            self.progress.set_setting("theme", theme)
 
     def reset_progress(self, lesson_id: str | None = None) -> None:
         """Forget progress (of one lesson, or all) and refresh what is on screen."""

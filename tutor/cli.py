@@ -20,9 +20,10 @@ PROG = "backprop-tutor"
 MAX_SEED = 2**63 - 1  # what SQLite can store
 
 EPILOG = f"""\
-With no command the tutor opens at its home screen. Progress is kept in the folder given by
---data-dir, else $BACKPROP_TUTOR_DATA_DIR, else your user data folder.
-Try `{PROG} list` to see the lesson ids, and `{PROG} COMMAND --help` for one command.
+With no command the tutor opens at its home screen. Progress is kept in the
+folder given by --data-dir, else $BACKPROP_TUTOR_DATA_DIR, else your user data
+folder. Try `{PROG} list` to see the lesson ids, and
+`{PROG} COMMAND --help` for one command.
 """
 
 

@@ -11,6 +11,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from tutor.keys import THEME_KEY
+
 
 class ConfirmReset(ModalScreen[bool]):
     """Ask before forgetting progress."""
@@ -36,11 +38,11 @@ class TutorCommands(Provider):
         app = self.app
         found: list[tuple[str, object, str]] = [
             ("Quiz: every lesson", partial(app.open_quiz, ()), "mixed questions from all lessons"),
-            ("Quiz: choose the lessons…", app.choose_quiz, "q on the home screen"),
+            ("Quiz: choose the lessons…", app.choose_quiz, "a on the home screen"),
             ("Review: questions due first", partial(app.open_quiz, (), due_first=True),
              "missed quiz questions and lesson exercises, d on the home screen"),
             ("Help: keys, typing, notation", app.action_help, "F1"),
-            ("Toggle dark / light theme", app.action_toggle_theme, "Ctrl+T"),
+            ("Toggle dark / light theme", app.action_toggle_theme, f"{THEME_KEY} (or Ctrl+T)"),
             ("Reset all progress", partial(self._reset, None), "asks first"),
         ]
         curriculum = getattr(app, "curriculum", None)

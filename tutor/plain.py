@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 PROG = "backprop-tutor"
+WIDTH = 80  # every line fits a terminal of 80 columns
 
 
 def _mark(item: dict[str, Any]) -> str:
@@ -30,8 +31,15 @@ def format_list(summary: dict[str, Any]) -> str:
         return "No lessons are installed.\n"
     rows = [("#", "id", "title", "progress")]
     rows += [(str(item["order"]), item["id"], item["title"], _mark(item)) for item in lessons]
-    lines = _table(rows)
-    lines += ["", f"Open one with: {PROG} lesson ID    (quiz yourself: {PROG} quiz [ID ...])"]
+    lines = []
+    left = [f"{row[0]:<2} {row[1]:<{max(len(r[1]) for r in rows)}}  {row[2]:<{max(len(r[2]) for r in rows)}}"
+            for row in rows]
+    for head, row in zip(left, rows):
+        if len(head) + 1 + len(row[3]) <= WIDTH:
+            lines.append(f"{head} {row[3]}")
+        else:  # a long progress note goes under its title rather than past the 80th column
+            lines += [head.rstrip(), " " * (len(head) - len(row[2].ljust(max(len(r[2]) for r in rows)))) + row[3]]
+    lines += ["", f"Open one with: {PROG} lesson ID", f"Quiz yourself: {PROG} quiz [ID ...]"]
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
@@ -61,6 +69,8 @@ def format_progress(summary: dict[str, Any]) -> str:
         lines.append("Nothing is due for review.")
     if summary["database"]:
         lines.append(f"Progress is kept in {summary['database']}")
+        if len(lines[-1]) > WIDTH:  # a long path goes on a line of its own
+            lines[-1:] = ["Progress is kept in", f"  {summary['database']}"]
     else:
         lines.append("Progress is not being saved.")
     return "\n".join(line.rstrip() for line in lines) + "\n"

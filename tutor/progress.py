@@ -414,6 +414,17 @@ class Progress:
             c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('welcomed', '1')")
         self._write(work)
 
+    def setting(self, key: str) -> str | None:
+        """A remembered preference (such as the theme), or None."""
+        rows = self._select("meta", ("value",), "key = ?", (f"setting:{key}",))
+        return str(rows[0][0]) if rows else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Remember a preference for next time."""
+        def work(c: sqlite3.Connection) -> Any:
+            c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (f"setting:{key}", value))
+        self._write(work)
+
     def reset(self, lesson_id: str | None = None, *, before_commit: Callable[[], None] | None = None) -> bool:
         """Forget everything about one lesson, or about every lesson (the welcome stays seen).
 

@@ -27,7 +27,7 @@ fields:
   layers         units per layer, input layer first
   activations    one per non-input layer: sigmoid, tanh, relu, linear,
                  softmax (output layer only)
-  loss           sse = ½·Σ_k (t_k − a_k)²  -- note the ½, so ∂E/∂a_k = a_k − t_k
+  loss           sse = ½·Σ_k (t_k − a_k)²  -- note the ½: ∂E/∂a_k = a_k − t_k
                  cross_entropy = −Σ_k t_k·ln a_k  (softmax output; targets in
                  [0, 1] summing to 1); optional, default sse
   weights        weights[l][k][j]: from unit j of layer l to unit k of layer
@@ -52,8 +52,8 @@ def add_parser(subparsers, parents) -> argparse.ArgumentParser:
         "solve",
         parents=parents,
         help="the worked backward pass for a network described in a JSON file",
-        description="Print the forward pass, the error, every δ with its formula filled in,\n"
-        "every gradient and (given a learning rate) the updated weights, for the network in SPEC.json.",
+        description="Print the forward pass, the error, every δ with its formula filled in, every\n"
+        "gradient and (given a learning rate) the updated weights, for the network in\nSPEC.json.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -141,22 +141,29 @@ def _print_worked(spec, sol, path: str) -> None:
         def on_broken_pipe(self) -> None:
             raise BrokenPipeError  # handled in run(); rich's default exits with status 1
 
+    import shutil
+    import textwrap
+
+    from tutor.layout import fit_display
+
     console = _Console(file=sys.stdout, soft_wrap=True, highlight=False)
+    # as wide as the terminal, and 80 columns when the output goes to a file or a pipe
+    width = max(40, shutil.get_terminal_size((80, 24)).columns)
     net = spec.network
     loss = "sse: E = ½Σ_k (t_k − a_k)²" if net.loss == "sse" else "cross_entropy: E = −Σ_k t_k ln a_k"
-    console.print(Text(spec.description or printable(path), style="bold"))  # the description is made printable on loading
-    console.print(
-        Text(
-            f"layers {'-'.join(map(str, net.sizes))}, activations {', '.join(net.activations)}, loss {loss}, "
-            f"{'with' if net.biases is not None else 'no'} biases",
-            style="dim",
-        )
-    )
+    # the description is made printable on loading; the path here
+    console.print(Text("\n".join(textwrap.wrap(spec.description or printable(path), width, break_on_hyphens=False)),
+                       style="bold"))
+    header = (f"layers {'-'.join(map(str, net.sizes))}, activations {', '.join(net.activations)}, loss {loss}, "
+              f"{'with' if net.biases is not None else 'no'} biases")
+    console.print(Text("\n".join(textwrap.wrap(header, width)), style="dim"))
     for section in worked_sections(sol):
         console.print()
         console.print(Text(section.title, style="bold cyan"))
         for line in section.lines:
-            console.print(Text("  " + line))
+            # each line of working broken before an operator when it is too wide, as in the lessons
+            for part in fit_display(line, width - 2).split("\n"):
+                console.print(Text("  " + part))
 
 
 def _make_stdout_safe() -> None:

@@ -43,6 +43,8 @@ class Verdict:
     warnings: tuple[str, ...] = ()
     mistake: str | None = None
     error: str | None = None
+    #: addresses of earlier worksheet cells whose (wrong) numbers this answer was rightly worked from
+    carried: tuple[str, ...] = ()
 
 
 CORRECT = "Correct."

@@ -55,5 +55,14 @@ def output_unit(rng: np.random.Generator, params: Mapping[str, Any]) -> Draw:
         "bnew_o1": float(moved.biases[0][0]),
     }
     # Not under "network": that key asks the app for a network picture, whose labels (i1, i2) would
-    # not match the h1, h2 this lesson uses for the unit's inputs.
-    return Draw(values, {"unit": net, "x": np.array(a), "t": np.array([t])})
+    # not match the h1, h2 this lesson uses for the unit's inputs. "cells" maps the lesson's names
+    # to the unit's worksheet cells, so its steps are diagnosed by the engine's misconceptions.
+    return Draw(values, {"unit": net, "x": np.array(a), "t": np.array([t]), "cells": UNIT_CELLS})
+
+
+#: The output unit's values as cells of the 2→1 network it forms (its inputs are that network's layer 0).
+UNIT_CELLS = {
+    "net_o1": "net[0][0]", "a_o1": "a[0][0]", "E": "E", "delta_o1": "delta[0][0]",
+    "gw_h1o1": "grad_weights[0][0][0]", "gw_h2o1": "grad_weights[0][0][1]", "gb_o1": "grad_biases[0][0]",
+    "wnew_h1o1": "updated_weights[0][0][0]", "wnew_h2o1": "updated_weights[0][0][1]", "bnew_o1": "updated_biases[0][0]",
+}

@@ -105,3 +105,24 @@ def test_graph_and_matrix_engine_give_the_same_gradients(sizes, acts, loss, bias
         np.testing.assert_allclose([n.grad for n in g.nets[l]], grads.deltas[l], rtol=1e-10, atol=1e-14)
         if biases:
             np.testing.assert_allclose([b.grad for b in g.biases[l]], grads.grad_biases[l], rtol=1e-10, atol=1e-14)
+
+
+def test_gradient_arrivals_split_a_fan_out_gradient_by_the_node_it_comes_through():
+    # a feeds u = 3a + 1 and v = a², and L = u·v (a = 2, by hand): ∂L/∂u = v = 4, ∂L/∂v = u = 7.
+    # Through u: 4·3 = 12; through v: 7·2a = 28; together 40 = dL/da of (3a + 1)a² = 9a² + 2a at 2.
+    from engine.graph import gradient_arrivals
+
+    a = Value(2.0, label="a")
+    u = 3 * a + 1  # two unnamed nodes (3·a, then + 1) between a and u
+    u.label = "u"
+    v = a ** 2
+    v.label = "v"
+    L = u * v
+    L.label = "L"
+    L.backward()
+    named = lambda n: bool(n.label) and n.op != "const"  # noqa: E731
+    parts = gradient_arrivals(L, named)
+    assert parts[(id(a), id(u))] == pytest.approx(12.0)
+    assert parts[(id(a), id(v))] == pytest.approx(28.0)
+    assert a.grad == pytest.approx(40.0)  # and every gradient is left as backward() made it
+    assert (u.grad, v.grad) == (pytest.approx(4.0), pytest.approx(7.0))

@@ -59,9 +59,9 @@ def test_deltas_fill_in_step_by_step_in_the_backward_pass_lesson():
     known, fan, asked = lesson_parts.network_reveal(lesson, at_h1, solved=set())
     assert asked == "delta_h1" and fan == "h1"
     assert known["delta_h1"] is False
-    # once the learner is past that step, δ_h1 is filled in and no longer asked
+    # walking past the step without answering it reveals nothing: δ_h1 stays blank, no longer asked
     known_after, _, asked_after = lesson_parts.network_reveal(lesson, at_h1 + 1, solved=set())
-    assert known_after["delta_h1"] is True and asked_after != "delta_h1"
+    assert known_after["delta_h1"] is False and asked_after != "delta_h1"
     # solving the step reveals it even before moving on
     known_solved, _, asked_solved = lesson_parts.network_reveal(lesson, at_h1, solved={ids[at_h1]})
     assert known_solved["delta_h1"] is True and asked_solved is None
@@ -79,8 +79,36 @@ def test_graph_marks_a_node_that_feeds_two_others():
     assert "x_1 = t²" in text
     assert "F = x_1·x_2" in text
     feeds = next(l for l in text.splitlines() if "feeds" in l)
-    assert "x_1" in feeds and "x_2" in feeds and "2 paths" in feeds
+    assert "x_1" in feeds and "x_2" in feeds and "adds what arrives" in feeds
     assert sum("feeds" in l for l in text.splitlines()) == 1  # only t fans out
+
+
+def test_graph_shows_the_gradients_arriving_at_a_fan_out_node_and_their_sum():
+    # F = x_1·x_2 with x_1 = t², x_2 = 3t + 2, at t = 1.5 (by hand): x_1 = 2.25, x_2 = 6.5;
+    # ∂F/∂x_1 = x_2 = 6.5, ∂F/∂x_2 = x_1 = 2.25; from x_1: 6.5·2t = 19.5, from x_2: 2.25·3 = 6.75;
+    # dF/dt = 19.5 + 6.75 = 26.25, which is d(3t³ + 2t²)/dt = 9t² + 4t at t = 1.5.
+    t = Value(1.5, label="t")
+    x1 = t ** 2
+    x1.label = "x_1"
+    x2 = 3 * t + 2
+    x2.label = "x_2"
+    F = x1 * x2
+    F.label = "F"
+    F.backward()
+    lines = graph_picture(F).plain.splitlines()
+    assert any("∂F/∂x_1 = 6.500" in l for l in lines) and any("∂F/∂x_2 = 2.250" in l for l in lines)
+    assert any("from x_1" in l and l.endswith("= 19.50") for l in lines)
+    assert any("from x_2" in l and l.endswith("= 6.750") for l in lines)
+    assert any("sum" in l and l.endswith("19.50 + 6.750 = 26.25") for l in lines)
+    assert "∇ 26.25" in graph_drawing(F).plain
+    # the same picture while the learner still has to find the road through x_1 and the total
+    hidden = graph_picture(F, withheld=[19.5, 26.25]).plain
+    assert "19.50" not in hidden and "26.25" not in hidden and "6.750" in hidden  # the other road is not asked
+    both = graph_picture(F, withheld=[26.25]).plain  # only the total is asked: its parts would give it away
+    assert "26.25" not in both and "19.50" not in both and "6.750" not in both
+    assert "∇ ?" in graph_drawing(F, withheld=[26.25]).plain
+    # the gradient is the same as the engine's own accumulation
+    assert t.grad == pytest.approx(26.25)
 
 
 def test_sigmoid_prime_never_rises_above_a_quarter():

@@ -51,7 +51,7 @@ async def test_quiz_all_from_home_and_escape(tmp_path):
     app = make_app(data_dir=tmp_path, seed=2)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("enter", "q")
+        await pilot.press("enter", "a")  # a: choose a quiz (q quits, as in most terminal programs)
         assert isinstance(app.screen, QuizChoice)
         await pilot.press("a", "enter")  # tick every lesson, start
         assert isinstance(app.screen, QuizScreen)

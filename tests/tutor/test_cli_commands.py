@@ -63,7 +63,11 @@ def test_list_shows_every_lesson_with_its_progress(tmp_path, capsys, cur):
     out = capsys.readouterr().out
     for lesson in cur.lessons:
         assert lesson.id in out and lesson.title in out
-    lines = {line.split()[1]: line for line in out.splitlines() if line[:1].isdigit()}
+    rows = out.splitlines()
+    # a lesson's line, and the line under it when its progress did not fit within 80 columns
+    lines = {line.split()[1]: line + (rows[i + 1] if i + 1 < len(rows) and rows[i + 1].startswith(" ") else "")
+             for i, line in enumerate(rows) if line[:1].isdigit()}
+    assert all(len(row) <= 80 for row in rows)
     assert "done" in lines[first.id]
     assert "in progress" in lines[second.id] and f"0/{len(second.exercise_steps)}" in lines[second.id]
     for lesson in cur.lessons[2:]:

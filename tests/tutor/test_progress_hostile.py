@@ -284,9 +284,33 @@ async def test_the_app_runs_without_saving_beside_a_newer_file_and_says_so(tmp_p
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.progress.state == "newer" and not app.progress.saving
-        shown = " ".join(str(n.message) for n in app._notifications)
+        for _ in range(200):
+            if app.curriculum is not None:
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+        assert "not saved" in app.screen.query_one("#welcome-text").source  # in memory: a first run
+        await pilot.press("enter")
+        shown = str(app.screen.query_one("#home-status").render()).replace("\n", " ")
         assert "newer version" in shown
     assert (tmp_path / DB).read_bytes() == before
+
+
+async def test_the_welcome_does_not_promise_saving_when_nothing_is_saved(tmp_path):
+    """A first run beside a folder named like the progress file: the store is in memory, and the welcome says so."""
+    from tutor.app import make_app
+    from tutor.screens.home import WelcomeScreen
+
+    (tmp_path / DB).mkdir()
+    app = make_app(data_dir=tmp_path, start=("home",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(200):
+            if isinstance(app.screen, WelcomeScreen) and app.screen.query("#welcome-text"):
+                break
+            await pilot.pause(0.01)
+        assert isinstance(app.screen, WelcomeScreen) and not app.progress.saving
+        said = app.screen.query_one("#welcome-text").source
+        assert "not saved" in said and "saved as you go" not in said
 
 
 # -- 5. links and special files ----------------------------------------------------------------------

@@ -51,7 +51,7 @@ def _begin(data_dir, *lessons) -> None:
 
 async def _chooser(pilot) -> QuizChoice:
     await ready(pilot)
-    await pilot.press("q")
+    await pilot.press("a")  # a: choose a quiz (q quits)
     chooser = pilot.app.screen
     assert isinstance(chooser, QuizChoice)
     return chooser
@@ -93,7 +93,7 @@ async def test_escape_leaves_the_chooser_without_a_quiz(tmp_path):
     app = make_app(data_dir=tmp_path, seed=3)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("q", "escape")
+        await pilot.press("a", "escape")
         assert isinstance(app.screen, HomeScreen)
 
 

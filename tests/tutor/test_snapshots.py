@@ -70,6 +70,24 @@ def test_network_view(snap_compare, tmp_path):
     assert snap_compare(make_app(data_dir=tmp_path, seed=1), terminal_size=(100, 32), run_before=run_before)
 
 
+def test_graph_view_with_gradients(snap_compare, tmp_path):
+    # the graph with its backward values: the road through x_1 solved, the other road and the total still "?"
+    found = [(l, s) for l in CURRICULUM.lessons for s in l.steps
+             if s.visual == "graph" and s.exercise is not None and s.exercise.kind == "number"]
+    if not found:
+        pytest.fail("the curriculum has no number exercise beside a graph, which this test needs")
+    lesson, step = found[0]
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await goto(pilot, lesson.id, step.id)
+        screen = pilot.app.screen
+        await pilot.press(*repr(round(screen.exercise.expected_value, 6)), "enter")
+        await still(pilot)
+
+    assert snap_compare(make_app(data_dir=tmp_path, seed=1), terminal_size=(80, 24), run_before=run_before)
+
+
 def test_quiz_result(snap_compare, tmp_path):
     lesson = next((l for l in CURRICULUM.lessons if len(l.quiz) >= 2), None)
     if lesson is None:

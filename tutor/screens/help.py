@@ -1,4 +1,4 @@
-"""Help: the keys, how to type formulas, and the notation legend."""
+"""Help: the keys, how to type formulas, and the notation legend; ↑ ↓ scroll, ← → change page."""
 
 from __future__ import annotations
 
@@ -6,36 +6,64 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, TabbedContent, TabPane
+from textual.widgets import Footer, Header, TabbedContent, TabPane
 
-KEYS = """\
-| Where | Key | Does |
-|---|---|---|
-| everywhere | **F1** | this help |
-| everywhere | **Ctrl+P** | command palette: open any lesson, start a quiz, reset progress, switch theme |
-| everywhere | **Ctrl+T** | dark / light theme |
-| everywhere | **Ctrl+Q** | quit (progress is already saved) |
-| home | **↑ ↓**, **Enter** | choose a lesson and open it |
-| home | **c** | continue where you left off |
-| home | **q** / **t** | quiz over every lesson / over the highlighted lesson |
-| lesson | **Enter** | check your answer (after a right answer: next step) |
-| lesson, quiz | **a**, **b**, … then **Enter** | on a multiple-choice question: pick that option (or click it) |
-| lesson | **Ctrl+G** | a hint: one rung at a time, from a nudge to nearly the answer |
-| lesson | **Ctrl+S** | the worked solution (asks once if you have not tried yet) |
-| lesson | **Ctrl+R** | another one like this: the same question with new numbers |
-| lesson | **Ctrl+N** / **Ctrl+B** | next / previous step (**n** / **b** when not typing) |
-| lesson | **Ctrl+F** | on the gradient-check step: check your own gradients by finite differences |
-| lesson, quiz | **Escape** | back to the home screen |
-| quiz | **Enter** | check, then go on; **Ctrl+N** skips |
+from tutor.keys import ANOTHER_KEY, BACK_KEY, GRADCHECK_KEY, HELP_KEY, HINT_KEY, NEXT_KEY, SOLUTION_KEY, THEME_KEY
+from tutor.widgets.prose import LessonMarkdown
+
+KEYS = f"""\
+Every key below works in a terminal, inside tmux, and in a browser. Where a Ctrl key is given as
+well, it is a second key for terminals that pass it (tmux keeps Ctrl+B, browsers keep Ctrl+N and Ctrl+T).
+
+### Everywhere
+
+- **{HELP_KEY}**: this help (**↑ ↓** scroll it, **← →** change page, **Escape** closes it)
+- **Ctrl+P**: the command palette: open any lesson, start a quiz, reset progress, switch theme
+- **{THEME_KEY}** (or Ctrl+T): dark / light theme, remembered for next time
+- **Ctrl+Q**: quit (progress is already saved)
+
+### Home
+
+- **↑ ↓** and **Enter**: choose a lesson and open it
+- **c**: continue at the next unfinished step
+- **a**: choose a quiz: tick its lessons (**Space**; **a** all, **b** the lessons begun), **Enter** starts it
+- **t**: a quiz over the highlighted lesson; **d**: review the questions due first
+- **q**: quit, as in most terminal programs
+
+### Lesson
+
+- **Enter**: check your answer (after a right answer, or on a step with no question: next step)
+- **a**, **b**, … then **Enter**: on a multiple-choice question, pick that option (or click it)
+- **{HINT_KEY}** (or Ctrl+G): a hint, one rung at a time, from a nudge to nearly the answer
+- **{SOLUTION_KEY}** (or Ctrl+S): the worked solution (it asks once if you have not tried yet)
+- **{ANOTHER_KEY}** (or Ctrl+R): the same question with new numbers
+- **{NEXT_KEY}** / **{BACK_KEY}** (or Ctrl+N / Ctrl+B): next / previous step, answered or not
+- **{GRADCHECK_KEY}** (or Ctrl+F): on the gradient-check step, check your own gradients by finite differences
+- **↑ ↓**, **Page Up**, **Page Down**: scroll the step while you type
+- **Escape**: back to the home screen
+
+### Quiz
+
+- **Enter**: check, then go on; **{NEXT_KEY}** (or Ctrl+N) skips a question
+- **r**: at the end, ask the missed questions again on new numbers
+- **Escape**: back to the home screen
 
 The mouse works too: click a lesson, a choice, or a key in the footer.
 """
 
 
 class HelpScreen(Screen[None]):
-    """Three tabs: keys, typing, notation."""
+    """Three pages: keys, typing, notation. The arrow keys scroll and turn pages without Tab first."""
 
-    BINDINGS = [Binding("escape,f1", "close", "Close help")]
+    BINDINGS = [
+        Binding("escape,f1", "close", "Close help"),
+        Binding("left", "page(-1)", "Page", show=False, priority=True),
+        Binding("right", "page(1)", "Page", show=False, priority=True),
+        Binding("up", "scroll(-1)", "Scroll", show=False, priority=True),
+        Binding("down", "scroll(1)", "Scroll", show=False, priority=True),
+        Binding("pageup", "scroll(-10)", "Page up", show=False, priority=True),
+        Binding("pagedown", "scroll(10)", "Page down", show=False, priority=True),
+    ]
 
     def compose(self) -> ComposeResult:
         pages = self.app.curriculum.pages if self.app.curriculum is not None else {}
@@ -43,17 +71,32 @@ class HelpScreen(Screen[None]):
         with TabbedContent(id="help-tabs"):
             with TabPane("Keys", id="help-keys"):
                 with VerticalScroll():
-                    yield Markdown(KEYS)
+                    yield LessonMarkdown(KEYS)
             with TabPane("Typing formulas", id="help-typing"):
                 with VerticalScroll():
-                    yield Markdown(pages.get("typing", "The typing guide is not available."))
+                    yield LessonMarkdown(pages.get("typing", "The typing guide is not available."))
             with TabPane("Notation", id="help-legend"):
                 with VerticalScroll():
-                    yield Markdown(pages.get("legend", "The notation legend is not available."))
+                    yield LessonMarkdown(pages.get("legend", "The notation legend is not available."))
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Help"
+
+    def _page(self) -> VerticalScroll:
+        tabs = self.query_one("#help-tabs", TabbedContent)
+        return tabs.get_pane(tabs.active).query_one(VerticalScroll)
+
+    def action_scroll(self, lines: int) -> None:
+        """Scroll the page on show, wherever the focus is."""
+        page = self._page()
+        page.scroll_to(y=page.scroll_y + lines, animate=False, immediate=True)  # keys pressed quickly add up
+
+    def action_page(self, step: int) -> None:
+        """Show the previous or next page."""
+        tabs = self.query_one("#help-tabs", TabbedContent)
+        ids = ["help-keys", "help-typing", "help-legend"]
+        tabs.active = ids[(ids.index(tabs.active) + step) % len(ids)]
 
     def action_close(self) -> None:
         self.app.pop_screen()

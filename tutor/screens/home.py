@@ -5,28 +5,37 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-WELCOME = """\
-[b]Welcome to backprop-tutor[/b]
+from tutor.keys import ANOTHER_KEY, BACK_KEY, HELP_KEY, HINT_KEY, NEXT_KEY, SOLUTION_KEY
+from tutor.widgets.prose import LessonMarkdown
 
-You will learn backpropagation by doing it: every lesson explains one idea, then asks you to \
-work it out, with numbers or a formula, and checks your answer against a real network.
+WELCOME = f"""\
+**Welcome to backprop-tutor**
 
-  • Type an answer and press [b]Enter[/b] to check it. While you type, the line under the box \
-shows how your answer was read.
-  • [b]Ctrl+G[/b] gives a hint, one rung at a time. [b]Ctrl+S[/b] shows the worked solution — \
-only when you ask.
-  • [b]Ctrl+N[/b] and [b]Ctrl+B[/b] move to the next and previous step; [b]Ctrl+R[/b] draws new numbers.
-  • [b]F1[/b] explains how to type formulas (a_j*(1-a_j), sigmoid(x), sum_k(...)) and the notation.
-  • [b]Ctrl+P[/b] opens the command palette: any lesson, a quiz, the theme.
+You will learn backpropagation by doing it: every lesson explains one idea, then asks you to work it
+out, with numbers or a formula, and checks your answer against a real network.
 
-Your progress is saved as you go: quit any time with [b]Ctrl+Q[/b], and next time you start where you left off.
+- Type an answer and press **Enter** to check it. While you type, the line under the box shows how
+  your answer was read.
+- **{HINT_KEY}** gives a hint, one rung at a time. **{SOLUTION_KEY}** shows the worked solution, only
+  when you ask.
+- **{NEXT_KEY}** and **{BACK_KEY}** move to the next and previous step; **{ANOTHER_KEY}** draws new numbers.
+- **{HELP_KEY}** explains the keys, how to type formulas (`a*b`, `sigmoid(x)`, `sum_k(...)`) and the notation.
+- **Ctrl+P** opens the command palette: any lesson, a quiz, the theme.
 
-Press [b]Enter[/b] to begin."""
+{{SAVING}}
+
+Press **Enter** to begin."""
+
+SAVING = """Your progress is saved as you go: quit any time with **Ctrl+Q** (or **q** on the home screen), and
+next time you start where you left off."""
+
+NOT_SAVING = """This time your progress is **not saved** (the warning on the home screen says why): everything
+works, but it is forgotten when you quit with **Ctrl+Q** (or **q** on the home screen)."""
 
 MARKS = {"not started": "·", "in progress": "◐", "done": "✓"}
 
@@ -36,9 +45,13 @@ class WelcomeScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("enter,escape,space", "close", "Begin")]
 
+    def __init__(self, saving: bool = True) -> None:
+        super().__init__()
+        self.saving = saving  # False when the store runs in memory (a newer version's file, a busy one)
+
     def compose(self) -> ComposeResult:
-        with Vertical(id="welcome"):
-            yield Static(WELCOME, id="welcome-text")
+        with VerticalScroll(id="welcome"):
+            yield LessonMarkdown(WELCOME.replace("{SAVING}", SAVING if self.saving else NOT_SAVING), id="welcome-text")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -49,9 +62,10 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [
         Binding("c", "continue", "Continue"),
-        Binding("q", "quiz_choose", "Quiz…"),
+        Binding("a", "quiz_choose", "Quiz…"),
         Binding("t", "quiz_this", "Quiz this lesson"),
         Binding("d", "quiz_due", "Review due"),
+        Binding("q", "app.quit", "Quit"),
         Binding("question_mark,h", "app.help", "Help", show=False),
     ]
 
@@ -76,7 +90,19 @@ class HomeScreen(Screen[None]):
         self.refresh_lessons()
         self.query_one("#lessons", OptionList).focus()
 
+    notice: str = ""
+
     def on_screen_resume(self) -> None:
+        if self.app.curriculum is not None:
+            self.refresh_lessons()
+
+    def on_screen_suspend(self) -> None:
+        self.notice = ""  # it was about what had just happened; the learner has moved on since
+
+    def say(self, message: str) -> None:
+        """A word about what just happened (a lesson finished), above the status line: not a toast
+        over the lesson list."""
+        self.notice = message
         if self.app.curriculum is not None:
             self.refresh_lessons()
 
@@ -105,23 +131,25 @@ class HomeScreen(Screen[None]):
 
         curriculum, progress = self.app.curriculum, self.app.progress
         text = Text()
+        if self.notice:
+            text.append(f"{self.notice}\n", style="bold")
         if progress is not None and not progress.saving:
-            text.append("⚠ Progress is not being saved this time. ", style="bold")
+            text.append(f"⚠ {progress.notice or 'Progress is not being saved this time.'}\n", style="bold")
         if not curriculum.lessons:
             text.append("No lessons are available yet.")
             return text
         where = next_step(curriculum, progress)
         if where is None:
-            text.append("Every lesson is done: q for a quiz.")
+            text.append("Every lesson is done: a for a quiz.")
         else:
             verb = "continue" if last is not None else "start"
             text.append(f"c: {verb} “{where.lesson_title}”, step {where.index + 1} of {where.steps}.")
         due = len(review.due(curriculum, progress))
         if due:
             text.append(f"\nd: review {due} question{'s' if due != 1 else ''} due", style="bold")
-            text.append("   q: choose a quiz   F1: help")
+            text.append("   a: choose a quiz   F1: help")
         else:
-            text.append("\nNothing due for review.   q: choose a quiz   F1: help")
+            text.append("\nNothing due for review.   a: choose a quiz   F1: help")
         return text
 
     def _row(self, lesson) -> Text:
@@ -136,7 +164,7 @@ class HomeScreen(Screen[None]):
         row = Text()
         row.append(f"{MARKS.get(state, '·')} ", style="bold green" if state == "done" else "")
         row.append(f"{lesson.order:02d}  ")
-        row.append(f"{lesson.title:<46.46}", style="bold")
+        row.append(f"{lesson.title:<45.45}", style="bold")
         row.append(f" {state:<11}", style="dim" if state == "not started" else "")
         row.append(f" {quiz}", style="cyan")
         return row
@@ -161,7 +189,7 @@ class HomeScreen(Screen[None]):
         from tutor import review
 
         if not review.due(self.app.curriculum, self.app.progress):
-            self.notify("Nothing is due for review now: q chooses a quiz.", timeout=4)
+            self.say("Nothing is due for review now: a chooses a quiz.")
             return
         self.app.open_quiz((), due_first=True)
 

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, OptionList, Static
+from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.exercises import fill
+from tutor.keys import ANOTHER_KEY, HINT_KEY, NEXT_KEY, SOLUTION_KEY, lesson_bindings
 from tutor.review import step_key
 from tutor.screens import lesson_parts
 from tutor.widgets.answer import AnswerBox
@@ -26,12 +27,7 @@ class LessonScreen(Screen[None]):
     """Steps of one lesson; the position and each step's numbers are kept in the store."""
 
     BINDINGS = [
-        Binding("ctrl+g", "hint", "Hint"),
-        Binding("ctrl+s", "solution", "Solution"),
-        Binding("ctrl+r", "another", "Another"),
-        Binding("ctrl+f", "gradcheck", "Check gradients"),
-        Binding("ctrl+b", "back", "Back"),
-        Binding("ctrl+n", "next", "Next"),
+        *lesson_bindings(),
         Binding("escape", "home", "Home"),
         Binding("n,enter", "next", "Next", show=False),
         Binding("b", "back", "Back", show=False),
@@ -47,8 +43,12 @@ class LessonScreen(Screen[None]):
         self.index = 0
         self.seed: int | None = None
         self.exercise = None
+        self.draw = None
+        self.settled: set[str] = set()
+        self.withheld: set[str] = set()
         self.wrong = 0
         self.verdict = None
+        self.judged = ""
         self.solved_now = False
         self.last_right = ""
         self.solution_shown = False
@@ -63,7 +63,7 @@ class LessonScreen(Screen[None]):
             yield GraphView(id="graph", classes="visual")
             yield SigmoidCurves(id="curves", classes="visual")
             yield LessonMarkdown(id="prose")
-            yield Static("Enter or Ctrl+N: next step.", id="continue-hint")
+            yield Static(f"Enter or {NEXT_KEY}: next step.", id="continue-hint")
             with Vertical(id="solution-box"):
                 yield Static("Worked solution (revealed)", id="solution-title")
                 yield LessonMarkdown(id="solution")
@@ -109,25 +109,30 @@ class LessonScreen(Screen[None]):
                 self.seed = self.app.fresh_seed(lesson.id, step.seed_key)
         try:
             draw = lesson.draw(step.id, self.seed) if self.seed is not None else None
-            # the same filling as Lesson.text, without drawing the numbers a second time
-            prose = fill(step.text, draw.values) if (draw is not None and step.scenario) else step.text
         except Exception as exc:  # a half-written lesson must not take the app down
-            draw, prose, problem = None, step.text, str(exc)
+            draw, problem = None, str(exc)
+        self.draw = draw
         if step.exercise is not None:
             self.exercise = draw
+        self._settle()
+        try:
+            # the same filling as Lesson.text, without drawing the numbers a second time
+            prose = self.fill(step.text) if (draw is not None and step.scenario) else step.text
+        except Exception as exc:
+            prose, problem = step.text, str(exc)
         solved = progress.solved_steps(lesson.id) if progress else set()
         mark = "  ✓ solved" if step.id in solved else ""
         n = len(lesson.steps)
         self.query_one("#step-title", Static).update(
             Text.assemble((f"Step {self.index + 1} of {n}", "bold"), f" · {step.title}", (mark, "green"))
         )
-        self.query_one("#prose", Markdown).update(prose or "")
-        self._show_visual(draw, solved)
+        self.query_one("#prose", LessonMarkdown).update(prose or "")
+        self._show_visual()
         ex = self.exercise
         self._show_choices(ex)
         hints = self.query_one("#hints", HintLadder)
         shown = progress.hints_shown(lesson.id, step.id) if (progress and ex) else 0
-        hints.set_hints(ex.hints if ex else (), shown)
+        hints.set_hints(tuple(self.fill(h) for h in ex.spec.hints) if ex else (), shown)
         feedback = self.query_one("#feedback", FeedbackPanel)
         feedback.clear()
         self.query_one("#check-result", Static).display = False
@@ -138,7 +143,7 @@ class LessonScreen(Screen[None]):
         if problem:
             feedback.show_text(f"This step could not be prepared: {problem}", "-unreadable")
         if ex is not None:
-            self.query_one("#prompt", Static).update(Text(ex.prompt.strip(), style="bold"))
+            self.query_one("#prompt", Static).update(Text(self.fill(ex.spec.prompt).strip(), style="bold"))
             box = self.query_one("#answer", AnswerBox)
             box.set_exercise(ex)
             if progress is not None and progress.solution_revealed(lesson.id, step.id, self.seed):
@@ -149,31 +154,50 @@ class LessonScreen(Screen[None]):
         self.query_one("#lesson-body").scroll_home(animate=False)
         self.refresh_bindings()
 
-    def _show_visual(self, draw, solved: set[str]) -> None:
-        step = self.step
+    # --- what may be shown ------------------------------------------------------------------
+
+    def _settle(self) -> None:
+        """Work out which answers of these numbers the learner has earned the sight of, and so which
+        values stay withheld (shown as "?") in the prompt, prose, hints, choices and pictures."""
+        draw = self.draw
+        self.settled = lesson_parts.settled_steps(self.lesson, self.step, self.seed, self.progress)
+        if self.solved_now or self.solution_shown:
+            self.settled.add(self.step.id)
+        context = getattr(draw, "context", None)
+        self.withheld = lesson_parts.withheld_names(self.lesson, self.step, self.settled, context,
+                                                    getattr(draw, "values", None))
+
+    def fill(self, template: str, answer: bool = False) -> str:
+        """A template of this step filled with its numbers, withheld values shown as "?"."""
+        values = lesson_parts.masked(getattr(self.draw, "values", {}), self.withheld)
+        if answer and self.exercise is not None and self.exercise.kind == "number":
+            values["answer"] = self.exercise.expected_value
+        return fill(template, values)
+
+    def _show_visual(self) -> None:
+        step, draw = self.step, self.draw
         context = getattr(draw, "context", None) or {}
         network, graph, curves = self.query_one("#network", NetworkView), self.query_one("#graph", GraphView), self.query_one("#curves")
         network.display = graph.display = curves.display = False
         if step.visual == "network" and isinstance(context, dict) and "network" in context:
-            known, fan, asked = lesson_parts.network_reveal(self.lesson, self.index, solved | self._solved_here())
+            known, fan, asked = lesson_parts.network_reveal(self.lesson, self.index, self.settled)
             net = context["network"]
-            network.show(net, context["x"], context["t"], lesson_parts.picture_known(known, net, asked), fan, asked)
+            shown = lesson_parts.picture_known(known, net, asked, self.withheld - {asked})
+            network.show(net, context["x"], context["t"], shown, fan, asked)
             network.display = True
         elif step.visual == "graph" and isinstance(context, dict) and "graph" in context:
-            graph.show(context["graph"])
+            values = getattr(draw, "values", {}) or {}
+            graph.show(context["graph"], withheld=[values[n] for n in self.withheld if n in values])
             graph.display = True
         elif step.visual == "sigmoid-curves":
             curves.display = True
-
-    def _solved_here(self) -> set[str]:
-        return {self.step.id} if self.solved_now else set()
 
     def _show_choices(self, ex) -> None:
         choices = self.query_one("#choices", OptionList)
         choices.clear_options()
         if ex is not None and ex.kind == "choice":
-            for c in ex.choices:
-                choices.add_option(Option(Text.assemble((f"({c.key}) ", "bold"), c.text), id=c.key))
+            for c in ex.spec.choices:
+                choices.add_option(Option(Text.assemble((f"({c.key}) ", "bold"), self.fill(c.text)), id=c.key))
             choices.display = True
         else:
             choices.display = False
@@ -182,6 +206,13 @@ class LessonScreen(Screen[None]):
 
     def on_answer_box_submitted(self, event: AnswerBox.Submitted) -> None:
         self.check(event.answer)
+
+    def on_answer_box_edited(self, event: AnswerBox.Edited) -> None:
+        self.query_one("#feedback", FeedbackPanel).answer_edited(event.answer)
+
+    def _note(self, message: str) -> None:
+        """A short message in the feedback place, under the answer box, where it hides nothing."""
+        self.query_one("#feedback", FeedbackPanel).show_text(message, "-note")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
@@ -196,7 +227,7 @@ class LessonScreen(Screen[None]):
             self.action_next()
             return
         if not answer.strip():
-            self.notify("Type an answer first; Ctrl+G gives a hint.", timeout=3)
+            self._note("Type an answer first" + ("; " + HINT_KEY + " gives a hint." if self.query_one("#hints", HintLadder).remaining else "."))
             return
         try:
             verdict = ex.grade(answer)
@@ -208,7 +239,8 @@ class LessonScreen(Screen[None]):
             self.progress.record_exercise_answer(step_key(self.lesson.id, self.step.id), verdict.correct)
         if verdict.correct:
             self.solved_now, self.last_right = True, answer.strip()
-            self._show_visual(self.exercise, self.progress.solved_steps(self.lesson.id) if self.progress else set())
+            self._settle()
+            self._show_visual()
             self.query_one("#step-title", Static).update(
                 Text.assemble((f"Step {self.index + 1} of {len(self.lesson.steps)}", "bold"), f" · {self.step.title}",
                               ("  ✓ solved" if not self.solution_shown else "  ✓ (solution was shown: new numbers to count)", "green"))
@@ -217,8 +249,10 @@ class LessonScreen(Screen[None]):
             self.wrong += 1
         if ex.kind == "choice":  # the next letter typed is a fresh pick, not appended to this one
             self.query_one("#answer", AnswerBox).input.value = ""
-        self.verdict = verdict
+        self.verdict, self.judged = verdict, answer
         self._say(verdict)
+        if ex.kind != "choice":
+            self.query_one("#answer", AnswerBox).said_below(w for w in verdict.warnings if w in verdict.feedback)
         self.refresh_bindings()
 
     def _say(self, verdict) -> None:
@@ -228,7 +262,12 @@ class LessonScreen(Screen[None]):
             offer_solution=not self.solution_shown,
             next_hint=self.query_one("#hints", HintLadder).remaining > 0,
             echo=self.exercise is not None and self.exercise.kind == "choice",
+            warnings=self.exercise is not None and self.exercise.kind == "choice",  # the box shows them
+            answer=self.judged,
         )
+        if self.exercise is not None and self.exercise.kind != "choice":
+            # said again after a hint or the solution: still about the answer judged, not the one typed since
+            self.query_one("#feedback", FeedbackPanel).answer_edited(self.query_one("#answer", AnswerBox).value)
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -249,7 +288,7 @@ class LessonScreen(Screen[None]):
     def action_hint(self) -> None:
         rung = self.query_one("#hints", HintLadder).reveal()
         if rung is None:
-            self.notify("That was the last hint. Ctrl+S shows the worked solution.", timeout=4)
+            self._note(f"That was the last hint. {SOLUTION_KEY} shows the worked solution.")
             return
         if self.progress is not None:
             self.progress.record_hint(self.lesson.id, self.step.id, rung)
@@ -267,8 +306,8 @@ class LessonScreen(Screen[None]):
             return
         if self.wrong == 0 and not self.solved_now and not self.solution_armed:
             self.solution_armed = True
-            self.notify("Press Ctrl+S again to see the worked solution. These numbers then stop counting; "
-                        "Ctrl+R gives fresh ones.", title="Solution", timeout=6)
+            self._note(f"Press {SOLUTION_KEY} again to see the worked solution. These numbers then stop "
+                       f"counting; {ANOTHER_KEY} gives fresh ones.")
             return
         self._reveal_solution(record=True)
 
@@ -277,12 +316,19 @@ class LessonScreen(Screen[None]):
             self.progress.record_solution(self.lesson.id, self.step.id, self.seed)
         self.solution_shown = True
         box = self.query_one("#solution-box")
-        self.query_one("#solution", Markdown).update(self.exercise.solution)
+        self._settle()
+        self.query_one("#solution", LessonMarkdown).show_solution(self.fill(self.exercise.spec.solution, answer=True))
+        solved = self.solved_now or (self.progress is not None and self.step.id in self.progress.solved_steps(self.lesson.id))
         self.query_one("#solution-title", Static).update(
-            "Worked solution (revealed: solve it on new numbers, Ctrl+R, for it to count)"
+            "Worked solution" if solved else
+            f"Worked solution (revealed: solve it on new numbers, {ANOTHER_KEY}, for it to count)"
             if self.step.scenario else "Worked solution (revealed)"
         )
         box.display = True
+        feedback = self.query_one("#feedback", FeedbackPanel)
+        if feedback.has_class("-note"):  # "press again" has been answered
+            feedback.clear()
+        self._show_visual()  # its answer has been asked for: the picture may show it now
         self.call_after_refresh(box.scroll_visible, animate=False)
         if self.verdict is not None and not self.verdict.correct and not self.verdict.error:
             self._say(self.verdict)
@@ -294,7 +340,7 @@ class LessonScreen(Screen[None]):
         if self.progress is not None:
             self.progress.new_seed(self.lesson.id, self.step.seed_key, seed)
         self.show_step()
-        self.notify("New numbers.", timeout=2)
+        self._note("New numbers: the same question, drawn again.")
 
     def action_next(self) -> None:
         if self.index + 1 < len(self.lesson.steps):
@@ -314,20 +360,24 @@ class LessonScreen(Screen[None]):
     def action_scroll(self, lines: int) -> None:
         """Scroll the prose while the answer box keeps the focus."""
         body = self.query_one("#lesson-body")
-        body.scroll_to(y=body.scroll_y + lines, animate=False)
+        body.scroll_to(y=body.scroll_y + lines, animate=False, immediate=True)  # keys pressed quickly add up
 
     def _finish(self) -> None:
         lesson, progress = self.lesson, self.progress
         exercise_ids = [s.id for s in lesson.exercise_steps]
         solved = progress.solved_steps(lesson.id) if progress else set()
         left = [s.title for s in lesson.exercise_steps if s.id not in solved]
-        self.app.pop_screen()
         if not left:
-            self.app.notify(f"“{lesson.title}” is done: every exercise solved. Try its quiz (t on the home screen).",
-                            title="Lesson complete", timeout=8)
+            message = f"Lesson complete: “{lesson.title}”, every exercise solved. t: its quiz."
         else:
-            self.app.notify(f"End of “{lesson.title}”. Still to solve: {len(left)} of {len(exercise_ids)} "
-                            f"({', '.join(left[:3])}{'…' if len(left) > 3 else ''}).", title="End of lesson", timeout=8)
+            message = (f"End of “{lesson.title}”. Still to solve: {len(left)} of {len(exercise_ids)} "
+                       f"({', '.join(left[:3])}{'…' if len(left) > 3 else ''}).")
+        self.app.pop_screen()
+        home = self.app.screen
+        if hasattr(home, "say"):
+            home.say(message)  # in the home screen's status line, not a toast over the lesson list
+        else:
+            self.app.notify(message)
 
     # --- the finite-difference check -----------------------------------------------------------
 
@@ -354,26 +404,10 @@ class LessonScreen(Screen[None]):
         self.app.call_from_thread(self._show_gradcheck, rows, backprop_error)
 
     def _show_gradcheck(self, rows, backprop_error: float) -> None:
-        from engine.answers import format_number
-
-        text = Text()
-        text.append("Finite-difference check of your gradients\n", style="bold")
-        text.append("(E(w + ε) − E(w − ε)) / 2ε with ε = 10⁻⁶, one weight at a time\n\n", style="dim")
-        text.append(f"{'weight':<10}{'yours':>12}{'finite diff.':>14}{'rel. error':>12}\n", style="bold")
-        for row in rows:
-            yours = "—" if row.yours is None else format_number(row.yours)
-            rel = "not given" if row.rel_error is None else f"{row.rel_error:.1e}"
-            style = "" if row.rel_error is None else ("green" if row.rel_error < 5e-3 else "bold red")
-            text.append(f"{row.weight:<10}{yours:>12}{format_number(row.numeric):>14}")
-            text.append(f"{rel:>12}\n", style=style)
-        given = [r for r in rows if r.rel_error is not None]
-        if not given:
-            text.append("\nYou have not answered a gradient step on these numbers yet; the table shows what "
-                        "the finite differences say.", style="dim")
-        else:
-            text.append("\nYour numbers are rounded to 4 figures, so relative errors up to about 10⁻³ mean "
-                        "agreement.", style="dim")
-        text.append(f"\nBackprop at full precision: worst relative error {backprop_error:.1e}.", style="dim")
+        # a gradient some step still asks for is not given away by the check either
+        open_steps = {lesson_parts.asked_quantity(s) for s in lesson_parts.group_members(self.lesson, self.step)
+                      if s.exercise is not None and s.id not in self.settled}
+        text = lesson_parts.gradcheck_text(rows, backprop_error, open_steps)
         result = self.query_one("#check-result", Static)
         result.update(text)
         result.display = True

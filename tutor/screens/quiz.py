@@ -12,6 +12,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.keys import NEXT_KEY
+from tutor.layout import keep_line_breaks
 from tutor.review import MAX_ITEMS, Planned
 from tutor.widgets.answer import AnswerBox
 from tutor.widgets.prose import LessonMarkdown
@@ -56,7 +58,7 @@ class QuizScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "home", "Home"),
-        Binding("ctrl+n", "skip", "Skip"),
+        Binding("f9,ctrl+n", "skip", "Skip", key_display=NEXT_KEY),
         Binding("enter", "continue", "Next", show=False),
         Binding("r", "retry", "Retry missed"),
     ]
@@ -176,6 +178,10 @@ class QuizScreen(Screen[None]):
     def on_answer_box_submitted(self, event: AnswerBox.Submitted) -> None:
         self.answer(event.answer)
 
+    def on_answer_box_edited(self, event: AnswerBox.Edited) -> None:
+        self.query_one("#quiz-feedback", FeedbackPanel).answer_edited(
+            event.answer, "each question is checked once; Enter goes on")
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id and self.item.verdict is None:
             self.answer(event.option.id)
@@ -204,7 +210,7 @@ class QuizScreen(Screen[None]):
             self.app.progress.record_quiz_answer(item.key, verdict.correct)
         last = self.current + 1 == len(self.items)
         feedback.show_verdict(verdict, then="Enter: see your score." if last else "Enter: next question.",
-                              echo=item.exercise.kind == "choice")
+                              echo=item.exercise.kind == "choice", answer=answer)
 
     def action_continue(self) -> None:
         if self.finished or self.item.verdict is None:
@@ -281,7 +287,7 @@ class QuizScreen(Screen[None]):
             else:
                 said = "**You skipped this one.**"
             parts.append(
-                f"### Question {n}\n\n{_md_escape(ex.prompt)}\n\n{said}\n\n**Worked solution:**\n\n{ex.solution}\n"
+                f"### Question {n}\n\n{_md_escape(ex.prompt)}\n\n{said}\n\n**Worked solution:**\n\n{keep_line_breaks(ex.solution)}\n"
             )
         return "\n---\n\n".join(parts)
 

@@ -16,6 +16,17 @@ from tutor import review
 Choice = tuple[tuple[str, ...], bool]
 
 
+#: The cells a lesson's line has in the chooser at 80 columns (inside the box, the list and its ticks).
+LABEL_WIDTH = 64
+TITLE_WIDTH = 45
+
+
+def _title(title: str, room: int) -> str:
+    """The title in a column of TITLE_WIDTH cells, or fewer when its note needs them; shortened with "…"."""
+    width = min(TITLE_WIDTH, room)
+    return f"{title:<{width}}" if len(title) <= width else title[:width - 1] + "…"
+
+
 class QuizChoice(ModalScreen[Choice | None]):
     """The lessons with a tick each; Enter quizzes the ticked ones, d the same with due questions first."""
 
@@ -49,8 +60,9 @@ class QuizChoice(ModalScreen[Choice | None]):
                 note.append(progress.status(lesson.id, [s.id for s in lesson.exercise_steps]))
             if due.get(lesson.id):
                 note.append(f"{due[lesson.id]} due")
-            label = Text.assemble(f"{lesson.order:02d} ", (f"{lesson.title:<40.40}", "bold"),
-                                  (f" {' · '.join(note)}", "dim"))
+            said = f" {' · '.join(note)}" if note else ""
+            label = Text.assemble(f"{lesson.order:02d} ", (_title(lesson.title, LABEL_WIDTH - 3 - len(said)), "bold"),
+                                  (said, "dim"))
             lessons.add_option(Selection(label, lesson.id, lesson.id in begun or not begun))
         self._say()
         lessons.focus()

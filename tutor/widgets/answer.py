@@ -12,15 +12,17 @@ from textual.reactive import Reactive
 from textual.message import Message
 from textual.widgets import Input, Static
 
+# Examples that answer no question of any lesson (a test checks): the box must not suggest an answer.
 PLACEHOLDER = {
-    "expression": "type a formula, e.g. a_j*(1-a_j); Enter checks",
-    "number": "type a number (arithmetic is fine, e.g. 0.1385*0.5933); Enter checks",
-    "choice": "type the letter of your choice (or pick it above with the mouse); Enter checks",
+    "expression": "type a formula, e.g. 3*x^2 + (x - 1)/2; Enter checks",
+    "number": "type a number (arithmetic is fine, e.g. 1.5*2 - 0.4); Enter checks",
+    "choice": "type a letter, or click an option above; Enter checks",
 }
 
 
-def preview_text(exercise, answer: str) -> Text:
-    """How `answer` was read, with warnings for unknown symbols; empty for an empty answer."""
+def preview_text(exercise, answer: str, quiet: frozenset[str] = frozenset()) -> Text:
+    """How `answer` was read, with warnings for unknown symbols (except those in `quiet`, which the
+    verdict below already says); empty for an empty answer."""
     text = Text()
     if exercise is None or not answer.strip():
         return text
@@ -35,7 +37,8 @@ def preview_text(exercise, answer: str) -> Text:
     text.append("interpreted as  ", style="dim")
     text.append(p.interpreted, style="bold")
     for warning in p.warnings:
-        text.append(f"\n⚠ {warning}", style="yellow")
+        if warning not in quiet:
+            text.append(f"\n⚠ {warning}", style="yellow")
     return text
 
 
@@ -59,9 +62,16 @@ class AnswerBox(Vertical):
 
         answer: str
 
+    @dataclass
+    class Edited(Message):
+        """The text in the box changed (typed, or set by the screen)."""
+
+        answer: str
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.exercise = None
+        self._preview_lines = -1  # lines the preview takes now (-1: not drawn yet)
 
     def compose(self) -> ComposeResult:
         yield AnswerInput(placeholder="type your answer; Enter checks", id="answer-input")
@@ -81,19 +91,26 @@ class AnswerBox(Vertical):
         box = self.input
         box.placeholder = PLACEHOLDER.get(getattr(exercise, "kind", ""), "type your answer; Enter checks")
         box.value = answer
-        self.query_one("#answer-preview", Static).update(preview_text(exercise, answer))
+        self._show_preview(preview_text(exercise, answer))
+
+    def said_below(self, warnings) -> None:
+        """The verdict under the box repeats these warnings: the preview leaves them out until the
+        answer is edited."""
+        self._show_preview(preview_text(self.exercise, self.input.value, frozenset(warnings)))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        self._show_preview(preview_text(self.exercise, event.value))
+        self.post_message(self.Edited(event.value))
+
+    def _show_preview(self, text: Text) -> None:
+        """Put `text` under the box. A new layout of the whole screen costs more than the rest of a
+        keystroke: ask for one only when the preview takes a different number of lines."""
         preview = self.query_one("#answer-preview", Static)
-        text = preview_text(self.exercise, event.value)
-        # A new layout of the whole screen costs more than the rest of a keystroke: ask for one only
-        # when the preview takes a different number of lines.
         width = max(preview.content_size.width, 1)
         lines = len(text.wrap(self.app.console, width)) if text.plain else 0
-        preview.update(text, layout=lines != getattr(self, "_preview_lines", -1))
+        preview.update(text, layout=lines != self._preview_lines)
         self._preview_lines = lines
-
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -8,6 +8,7 @@ from textual.widgets import Static
 from tutor.widgets.canvas import Canvas
 
 FAN = "bold #d75fd7"
+BACK = "#5fafff"
 
 
 def _named(node) -> bool:
@@ -64,11 +65,45 @@ def _inputs(node) -> list:
     return found
 
 
-def graph_picture(output) -> Text:
-    """Every named node of the graph under `output`, inputs first, with its formula and value.
+def _hidden(withheld) -> callable:
+    """A test for numbers that are answers not yet worked out: equal to a withheld value as displayed."""
+    from engine.answers import format_number
 
-    A node feeding two or more others is marked: its gradient is the sum over those paths.
-    Gradients themselves are not shown, since finding them is the learner's exercise.
+    shown = {format_number(float(w)) for w in withheld}
+    return lambda x: format_number(float(x)) in shown
+
+
+def _grad_text(value: float, hidden) -> str:
+    from engine.answers import format_number
+
+    return "?" if hidden(value) else format_number(value)
+
+
+def backward_values(output, withheld=()) -> tuple[dict[int, str], dict[int, list[tuple[str, str]]]]:
+    """Each named node's gradient as shown, and for a node feeding several others the part that arrives
+    from each of them; "?" for any number equal to a `withheld` answer, and for every part of a
+    gradient that is itself withheld when no part is (the parts would add up to it)."""
+    from engine.graph import gradient_arrivals
+
+    hidden = _hidden(withheld)
+    named, _, users = _layers(output)
+    arrivals = gradient_arrivals(output, _named)
+    grads = {id(n): _grad_text(n.grad, hidden) for n in named}
+    parts: dict[int, list[tuple[str, str]]] = {}
+    for node in named:
+        fed = sorted(users.get(id(node), []), key=lambda u: u.label)
+        if len(fed) > 1:
+            shown = [(u.label, _grad_text(arrivals.get((id(node), id(u)), 0.0), hidden)) for u in fed]
+            if grads[id(node)] == "?" and "?" not in (part for _, part in shown):
+                shown = [(label, "?") for label, _ in shown]  # they would add up to the hidden gradient
+            parts[id(node)] = shown
+    return grads, parts
+
+
+def graph_picture(output, withheld=()) -> Text:
+    """Every named node of the graph under `output`, inputs first, with its formula, its value and its
+    gradient ∂output/∂node. A node feeding two or more others also shows what arrives from each of
+    them and their sum, which is its gradient. Answers still to be worked out (`withheld`) show "?".
     """
     from engine.answers import format_number
 
@@ -79,23 +114,39 @@ def graph_picture(output) -> Text:
     kind = {id(n): (0 if n.children else 1) for n in named}
     # inputs first (given numbers before weights' users), then layer by layer, names in order
     order = sorted(named, key=lambda n: (depth[id(n)], kind[id(n)], n.label))
-    users: dict[int, list[str]] = {}
-    for node in order:
-        for child in _inputs(node):
-            users.setdefault(id(child), []).append(node.label)
+    grads, parts = backward_values(output, withheld)
+    top = output.label or "output"
     width = max((len(n.label) for n in order), default=1)
     formulas = {id(n): ("given" if not n.children else _expr(n)) for n in order}
-    fwidth = min(48, max((len(f) for f in formulas.values()), default=1))
+    values = {id(n): format_number(n.data) for n in order}
+    vwidth = max((len(v) for v in values.values()), default=1)
+    gradient = {id(n): f"∂{top}/∂{n.label} = {grads[id(n)]}" for n in order}
+    gwidth = max((len(g) for g in gradient.values()), default=1)
+    # the formula column as wide as the formulas, but no wider than leaves room for value and gradient;
+    # a longer formula pushes its gradient to the line below
+    fwidth = max(5, min(max((len(f) for f in formulas.values()), default=1), MAX_WIDTH - (width + 3 + 4 + vwidth + 3 + gwidth)))
     text = Text()
     for i, node in enumerate(order):
         if i:
             text.append("\n")
         text.append(f"{node.label:>{width}}", style="bold")
         text.append(f" = {formulas[id(node)]:<{fwidth}}")
-        text.append(f"  = {format_number(node.data)}", style="dim")
-        fed = sorted(users.get(id(node), []))
-        if len(fed) > 1:
-            text.append(f"\n{'':>{width}}   ⑂ feeds {', '.join(fed)}: its gradient adds {len(fed)} paths", style=FAN)
+        text.append(f"  = {values[id(node)]:<{vwidth}}", style="dim")
+        grad = gradient[id(node)]
+        if width + 3 + max(fwidth, len(formulas[id(node)])) + 4 + vwidth + 3 + len(grad) > MAX_WIDTH:
+            text.append(f"\n{'':>{width}}   ")
+        else:
+            text.append("   ")
+        text.append(grad, style=BACK)
+        if id(node) in parts:
+            fed = [label for label, _ in parts[id(node)]]
+            pad = " " * (width + 3)
+            text.append(f"\n{pad}⑂ feeds {' and '.join(fed)}: its gradient adds what arrives from each", style=FAN)
+            name = max(len(label) for label in fed)
+            for label, part in parts[id(node)]:
+                text.append(f"\n{pad}  from {label:<{name}}  ∂{top}/∂{label}·∂{label}/∂{node.label} = {part}", style=FAN)
+            total = " + ".join(part for _, part in parts[id(node)])
+            text.append(f"\n{pad}  sum{'':<{name + 2}}  {total} = {grads[id(node)]}", style=FAN)
     return text
 
 
@@ -116,19 +167,22 @@ def _layers(output) -> tuple[list, dict[int, int], dict[int, list]]:
     return named, depth, users
 
 
-def graph_drawing(output) -> Text | None:
+def graph_drawing(output, withheld=()) -> Text | None:
     """The graph drawn in columns, inputs on the left and the output on the right, with a line from each
-    node to every node that uses it; lines out of a node with several users are lit. None when too wide."""
+    node to every node that uses it; lines out of a node with several users are lit. Under each node,
+    its gradient (∇, "?" while it is an answer still to be found). None when too wide."""
     from engine.answers import format_number
 
     named, depth, users = _layers(output)
+    grads, _ = backward_values(output, withheld)
+    under = {id(n): f"∇ {grads[id(n)]}" for n in named}
     if not named:
         return None
     columns: list[list] = [[] for _ in range(max(depth.values()) + 1)]
     for node in sorted(named, key=lambda n: n.label):
         columns[depth[id(node)]].append(node)
     label = {id(n): f"{n.label} {format_number(n.data)}" for n in named}
-    widths = [max(len(label[id(n)]) for n in col) for col in columns]
+    widths = [max(max(len(label[id(n)]), len(under[id(n)])) for n in col) for col in columns]
     spare = MAX_WIDTH - sum(widths)
     gap = min(14, spare // max(1, len(columns) - 1))
     if gap < GAP:
@@ -147,7 +201,7 @@ def graph_drawing(output) -> Text | None:
             offset = (height - (2 * len(col) - 1)) // 2
             for i, n in enumerate(col):
                 row[id(n)] = offset + 2 * i
-    height = 2 * max(len(k) for k in columns) - 1
+    height = 2 * max(len(k) for k in columns)
     canvas = Canvas(total, height)
     x_at = []
     x = 0
@@ -168,16 +222,18 @@ def graph_drawing(output) -> Text | None:
         x0, y0, _ = pos[id(n)]
         canvas.put(x0, y0, n.label, FAN if len(users.get(id(n), [])) > 1 else "bold")
         canvas.put(x0 + len(n.label) + 1, y0, format_number(n.data), "dim")
+        canvas.put(x0, y0 + 1, under[id(n)], BACK)
     return canvas.text()
 
 
 class GraphView(Static):
-    """A Static showing `graph_picture` for a step's graph."""
+    """A Static showing a step's graph: drawn (when it fits) and listed, forward and backward values."""
 
-    def show(self, output) -> None:
+    def show(self, output, withheld=()) -> None:
+        """Draw the graph; numbers equal to a `withheld` answer are shown as "?"."""
         try:
-            drawing = graph_drawing(output)
-            listing = graph_picture(output)
+            drawing = graph_drawing(output, withheld)
+            listing = graph_picture(output, withheld)
             self.update(Text.assemble(drawing, "\n\n", listing) if drawing is not None else listing)
         except Exception as exc:  # a malformed context must not take the lesson down
             self.update(Text(f"(the graph could not be drawn: {exc})", style="dim"))
