@@ -101,3 +101,19 @@ def test_a_rehearsal_leaves_no_thread_and_fills_the_shared_rules(size):
         print("ok")
     """)
     assert out.strip() == "ok"
+
+
+async def test_a_session_turns_garbage_collection_back_on_once_its_sign_in_screen_has_painted(tmp_path):
+    import gc
+
+    from tutor.classroom_app import make_classroom_app
+
+    app = make_classroom_app(class_dir=tmp_path)
+    gc.disable()  # as classroom_app.main does before the app starts
+    try:
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+            assert app.screen.query_one("#login-name").placeholder == "your name"
+    finally:
+        gc.enable()
