@@ -28,6 +28,7 @@ well, it is a second key for terminals that pass it (tmux keeps Ctrl+B, browsers
 - **c**: continue at the next unfinished step
 - **a**: choose a quiz: tick its lessons (**Space**; **a** all, **b** the lessons begun), **Enter** starts it
 - **t**: a quiz over the highlighted lesson; **d**: review the questions due first
+- **p**: practice a whole forward and backward pass on a fresh network (the worksheet)
 - **q**: quit, as in most terminal programs
 
 ### Lesson
@@ -41,6 +42,15 @@ well, it is a second key for terminals that pass it (tmux keeps Ctrl+B, browsers
 - **{GRADCHECK_KEY}** (or Ctrl+F): on the gradient-check step, check your own gradients by finite differences
 - **↑ ↓**, **Page Up**, **Page Down**: scroll the step while you type
 - **Escape**: back to the home screen
+
+### Worksheet (the whole pass: **p** on the home screen, or `backprop-tutor practice`)
+
+- **↑ ↓**, **Page Up**, **Page Down**: choose a cell; type its number and press **Enter** to check it
+- **{HINT_KEY}** (or Ctrl+G): the formula of the chosen cell
+- **{ANOTHER_KEY}** (or Ctrl+R): a fresh network (not for a network from a file)
+- **{GRADCHECK_KEY}** (or Ctrl+F): probe your own gradients by finite differences, right or wrong
+- **F6**: the summary: which mistakes showed up, and where
+- **Escape**: back
 
 ### Quiz
 
