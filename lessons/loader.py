@@ -57,7 +57,11 @@ _EXERCISE_FIELDS = {
     "domain", "indices", "tolerance", "mistakes", "choices", "accept", "engine_value", "derivative", "forbid",
     "integer",
 }
-_STEP_FIELDS = {"type", "title", "text", "visual", "group", "gradcheck"} | _EXERCISE_FIELDS
+_STEP_FIELDS = {"type", "title", "text", "visual", "group", "gradcheck", "worksheet"} | _EXERCISE_FIELDS
+#: What a worksheet step may say about the network it draws (engine.practice.draw_spec's options).
+_WORKSHEET_FIELDS = {"layers", "activations", "loss", "biases", "learning_rate"}
+#: A worksheet is worked by hand: at most this many layers, and units per layer.
+MAX_WORKSHEET_LAYERS, MAX_WORKSHEET_UNITS = 4, 4
 
 
 def _mistake(data: Mapping[str, Any], where: str) -> MistakeSpec:
@@ -120,6 +124,25 @@ def _exercise(t: _Table, scenario: str | None, params: Mapping[str, Any]) -> Exe
     )
 
 
+def _worksheet(data: Mapping[str, Any], where: str) -> Mapping[str, Any]:
+    """The options of a worksheet step's drawn network, checked for their shape."""
+    t = _Table(data, where, _WORKSHEET_FIELDS)
+    out: dict[str, Any] = {}
+    if "layers" in data:
+        layers = t.get("layers", list)
+        if not (2 <= len(layers) <= MAX_WORKSHEET_LAYERS
+                and all(type(n) is int and 1 <= n <= MAX_WORKSHEET_UNITS for n in layers)):
+            raise LessonError(f"{where}: layers must be 2 to {MAX_WORKSHEET_LAYERS} whole numbers from 1 to "
+                              f"{MAX_WORKSHEET_UNITS}")
+        out["layers"] = tuple(layers)
+    if "activations" in data:
+        out["activations"] = t.strings("activations")
+    for key, kind in (("loss", str), ("biases", bool), ("learning_rate", bool)):
+        if key in data:
+            out[key] = t.get(key, kind)
+    return MappingProxyType(out)
+
+
 def _read_text(folder: Path, name: str, where: str, used: set[str]) -> str:
     path = folder / name
     if not path.is_file():
@@ -165,7 +188,16 @@ def load_lesson(folder: Path, order: int = 0) -> Lesson:
                 scenario, params = group_scenarios[group]
             else:
                 raise LessonError(f"{sw}: the first step of group {group!r} must name its scenario")
-        if step_type == "exercise":
+        worksheet = None
+        if step_type == "worksheet":
+            exercise = None
+            extra = set(t.data) - {"id", "type", "title", "text", "worksheet"}
+            if extra:
+                raise LessonError(f"{sw}: a worksheet step cannot have {', '.join(sorted(extra))}")
+            if not text:
+                raise LessonError(f"{sw}: a worksheet step needs a text file")
+            worksheet = _worksheet(t.get("worksheet", dict, {}), f"{sw} worksheet")
+        elif step_type == "exercise":
             exercise = _exercise(t, scenario, params)
             if exercise.id != sid:
                 raise LessonError(f"{sw}: internal id mismatch")
@@ -177,7 +209,7 @@ def load_lesson(folder: Path, order: int = 0) -> Lesson:
             if not text:
                 raise LessonError(f"{sw}: an explanation step needs a text file")
         else:
-            raise LessonError(f"{sw}: type must be 'explanation' or 'exercise'")
+            raise LessonError(f"{sw}: type must be 'explanation', 'exercise' or 'worksheet'")
         steps.append(
             Step(
                 id=sid,
@@ -190,6 +222,7 @@ def load_lesson(folder: Path, order: int = 0) -> Lesson:
                 params=MappingProxyType(dict(params)),
                 group=group,
                 gradcheck=t.get("gradcheck", bool, False),
+                worksheet=worksheet,
             )
         )
     quiz = []

@@ -9,7 +9,7 @@ from typing import Any, Literal, Mapping
 
 from engine.exercises import Exercise, ExerciseSpec, fill, realize
 
-StepType = Literal["explanation", "exercise"]
+StepType = Literal["explanation", "exercise", "worksheet"]
 #: Pictures the app knows how to draw beside a step.
 VISUALS = ("sigmoid-curves", "network", "graph")
 
@@ -32,6 +32,13 @@ class Step:
     params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     group: str | None = None
     gradcheck: bool = False
+    #: a worksheet step: the options of its drawn network (engine.practice.draw_spec: layers, biases, …)
+    worksheet: Mapping[str, Any] | None = None
+
+    @property
+    def asks(self) -> bool:
+        """Whether the step asks the learner something to be solved: an exercise, or a whole worksheet."""
+        return self.exercise is not None or self.worksheet is not None
 
     @property
     def seed_key(self) -> str:
@@ -64,8 +71,13 @@ class Lesson:
 
     @property
     def exercise_steps(self) -> tuple[Step, ...]:
-        """The steps that ask the learner something."""
+        """The steps with an exercise (one question each)."""
         return tuple(s for s in self.steps if s.exercise is not None)
+
+    @property
+    def task_steps(self) -> tuple[Step, ...]:
+        """The steps to solve for the lesson to be done: its exercises and its worksheets."""
+        return tuple(s for s in self.steps if s.asks)
 
     def group_specs(self, step: Step) -> tuple[ExerciseSpec, ...]:
         """Every exercise that shares the draw of `step` (just its own when it has no group)."""

@@ -96,6 +96,10 @@ class BackpropTutor(App):
             self.open_lesson(args[0])
         elif kind in ("quiz", "due"):
             self.open_quiz(tuple(args), due_first=kind == "due")
+        elif kind == "practice":
+            self.open_practice()
+        elif kind == "practice-spec" and len(args) == 2:
+            self.open_practice((args[0], args[1]))
 
     def on_unmount(self) -> None:
         if self.progress is not None:
@@ -177,6 +181,24 @@ class BackpropTutor(App):
         self._check_size()
         self.call_after_refresh(self.release_closed_screens)
 
+    def open_practice(self, source: tuple[str, str] | None = None) -> None:
+        """Open the worksheet of the practice network (drawn, and kept), or of `source`: (name, text of a spec file)."""
+        from tutor import worksheet_session as ws
+        from tutor.screens.worksheet import WorksheetScreen
+
+        try:
+            if source is None:
+                session = ws.practice_session(self.progress, self.seeds)
+                renew = lambda: ws.practice_session(self.progress, self.seeds, new=True)  # noqa: E731
+            else:
+                session, renew = ws.file_session(self.progress, *source), None
+        except Exception as exc:  # checked by the command line already; a bad draw must not take the app down
+            self.notify(f"The worksheet could not be opened: {exc}", severity="error")
+            return
+        self._to_home()
+        self.push_screen(WorksheetScreen(session, renew))
+        self._check_size()
+
     def choose_quiz(self) -> None:
         """Ask which lessons to quiz (the lessons begun are ticked), then start that quiz."""
         if self.curriculum is None:
@@ -188,6 +210,9 @@ class BackpropTutor(App):
                 self.open_quiz(choice[0], due_first=choice[1])
 
         self.push_screen(QuizChoice(), chosen)
+
+    def action_practice(self) -> None:
+        self.open_practice()
 
     def action_help(self) -> None:
         from tutor.screens.help import HelpScreen
@@ -230,6 +255,7 @@ class BackpropTutor(App):
 
 
 def make_app(*, data_dir: Path, seed: int | None = None, start: tuple[str, ...] = ("home",)) -> BackpropTutor:
-    """The app as the CLI and the tests build it: `start` is ("home",), ("lesson", ID), ("quiz", ID, ...) or
-    ("due", ID, ...) for a quiz that asks what is due for review first."""
+    """The app as the CLI and the tests build it: `start` is ("home",), ("lesson", ID), ("quiz", ID, ...),
+    ("due", ID, ...) for a quiz that asks what is due for review first, ("practice",) for the practice
+    worksheet or ("practice-spec", NAME, TEXT) for the worksheet of a spec file's text."""
     return BackpropTutor(data_dir=data_dir, seed=seed, start=start)

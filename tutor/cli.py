@@ -112,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tutor import solve_cmd
 
     solve_cmd.add_parser(sub, parents=[common])
+    from tutor import practice_cmd
+
+    practice_cmd.add_parser(sub, parents=[common])
     from tutor import classroom_cli, examples
 
     examples.add_parser(sub, parents=[common])
@@ -246,6 +249,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         from tutor import solve_cmd
 
         return solve_cmd.run(args)
+    if command == "practice":
+        from tutor import practice_cmd
+
+        start = practice_cmd.start(args)
+        return start if isinstance(start, int) else _run_app(args, start)
     if command == "examples":
         from tutor import examples
 

@@ -41,6 +41,7 @@ class TutorCommands(Provider):
             ("Quiz: choose the lessons…", app.choose_quiz, "a on the home screen"),
             ("Review: questions due first", partial(app.open_quiz, (), due_first=True),
              "missed quiz questions and lesson exercises, d on the home screen"),
+            ("Practice: the whole pass as a worksheet", app.open_practice, "p on the home screen"),
             ("Help: keys, typing, notation", app.action_help, "F1"),
             ("Toggle dark / light theme", app.action_toggle_theme, f"{THEME_KEY} (or Ctrl+T)"),
             ("Reset all progress", partial(self._reset, None), "asks first"),

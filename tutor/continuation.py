@@ -40,8 +40,8 @@ def _next_in(lesson: Lesson, progress: Progress | None) -> int | None:
     if not steps:
         return None
     solved = progress.solved_steps(lesson.id) if progress is not None else set()
-    unsolved = [i for i, s in enumerate(steps) if s.exercise is not None and s.id not in solved]
-    if lesson.exercise_steps and not unsolved:
+    unsolved = [i for i, s in enumerate(steps) if s.asks and s.id not in solved]
+    if lesson.task_steps and not unsolved:
         return None
     ids = [s.id for s in steps]
     position = progress.position(lesson.id) if progress is not None else None
@@ -53,7 +53,7 @@ def _next_in(lesson: Lesson, progress: Progress | None) -> int | None:
     last = len(steps) - 1
     for i in range(here, len(steps)):
         step = steps[i]
-        if step.exercise is not None:
+        if step.asks:
             if step.id not in solved:
                 return i
         elif i > furthest or (i == here == furthest and i < last):

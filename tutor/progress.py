@@ -452,7 +452,7 @@ class Progress:
         """Progress per lesson of the curriculum, as plain data (the shape `progress --json` prints)."""
         lessons = []
         for lesson in curriculum.lessons:
-            exercise_ids = [s.id for s in lesson.exercise_steps]
+            exercise_ids = [s.id for s in lesson.task_steps]
             solved = self.solved_steps(lesson.id) & set(exercise_ids)
             best = self.best_quiz(lesson.id)
             lessons.append({

@@ -43,12 +43,15 @@ class SeedSource:
         return derive(self.seed, lesson_id, key, n)
 
     def pin(self, curriculum: Curriculum, progress: Progress) -> None:
-        """With --seed, store the first numbers of every step of every lesson under it (one transaction)."""
+        """With --seed, store the first numbers of every step of every lesson, and of the practice
+        worksheet, under it (one transaction)."""
         if self.seed is None:
             return
-        rows = {}
+        from tutor.worksheet_session import DRAW_KEY, PRACTICE
+
+        rows = {(PRACTICE, DRAW_KEY): derive(self.seed, PRACTICE, DRAW_KEY)}  # the practice worksheet's network
         for lesson in curriculum.lessons:
             for step in lesson.steps:
-                if step.exercise is not None or step.scenario is not None:
+                if step.exercise is not None or step.scenario is not None or step.worksheet is not None:
                     rows[lesson.id, step.seed_key] = derive(self.seed, lesson.id, step.seed_key)
         progress.set_seeds((lesson_id, key, value) for (lesson_id, key), value in rows.items())

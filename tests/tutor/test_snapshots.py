@@ -128,3 +128,23 @@ def test_network_view_light_theme(snap_compare, tmp_path):
         await goto(pilot, lesson.id, step.id)
 
     assert snap_compare(make_app(data_dir=tmp_path, seed=1), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_worksheet(snap_compare, tmp_path):
+    """The practice worksheet at 80×24 with a right cell, a named mistake and a carried one."""
+    from worksheet_helpers import answer, hand_pass, open_worksheet, six
+
+    async def run_before(pilot):
+        screen = await open_worksheet(pilot)
+        s = screen.session.ws.setting
+        spec = {"weights": s.weights, "biases": s.biases, "input": s.x, "target": s.t, "learning_rate": s.eta}
+        truth = hand_pass(spec)
+        await answer(pilot, screen, "net[0][0]", six(truth["net[0][0]"]))
+        a_off = truth["a[0][0]"] + 0.1
+        await answer(pilot, screen, "a[0][0]", six(a_off))
+        w, b = s.weights[1][0], s.biases[1][0]
+        await answer(pilot, screen, "net[1][0]", six(w[0] * a_off + w[1] * truth["a[0][1]"] + b))
+        await still(pilot)
+
+    app = make_app(data_dir=tmp_path, seed=3, start=("practice",))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

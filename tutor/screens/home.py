@@ -63,8 +63,9 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("c", "continue", "Continue"),
         Binding("a", "quiz_choose", "Quiz…"),
-        Binding("t", "quiz_this", "Quiz this lesson"),
-        Binding("d", "quiz_due", "Review due"),
+        Binding("t", "quiz_this", "Lesson quiz"),
+        Binding("d", "quiz_due", "Review"),
+        Binding("p", "app.practice", "Practice"),
         Binding("q", "app.quit", "Quit"),
         Binding("question_mark,h", "app.help", "Help", show=False),
     ]
@@ -157,7 +158,7 @@ class HomeScreen(Screen[None]):
         state = "not started"
         quiz = ""
         if progress is not None:
-            state = progress.status(lesson.id, [s.id for s in lesson.exercise_steps])
+            state = progress.status(lesson.id, [s.id for s in lesson.task_steps])
             best = progress.best_quiz(lesson.id)
             if best is not None:
                 quiz = f"quiz {best[0]}/{best[1]}"

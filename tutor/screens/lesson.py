@@ -28,6 +28,7 @@ class LessonScreen(Screen[None]):
 
     BINDINGS = [
         *lesson_bindings(),
+        Binding("enter,w", "worksheet", "Worksheet", key_display="w"),  # on a worksheet step, before next
         Binding("escape", "home", "Home"),
         Binding("n,enter", "next", "Next", show=False),
         Binding("b", "back", "Back", show=False),
@@ -64,6 +65,7 @@ class LessonScreen(Screen[None]):
             yield SigmoidCurves(id="curves", classes="visual")
             yield LessonMarkdown(id="prose")
             yield Static(f"Enter or {NEXT_KEY}: next step.", id="continue-hint")
+            yield Static(id="worksheet-hint")
             with Vertical(id="solution-box"):
                 yield Static("Worked solution (revealed)", id="solution-title")
                 yield LessonMarkdown(id="solution")
@@ -139,7 +141,8 @@ class LessonScreen(Screen[None]):
         self.query_one("#solution-box").display = False
         dock = self.query_one("#answer-dock")
         dock.display = ex is not None
-        self.query_one("#continue-hint").display = ex is None
+        self.query_one("#continue-hint").display = ex is None and step.worksheet is None
+        self._show_worksheet_hint(step.id in solved)
         if problem:
             feedback.show_text(f"This step could not be prepared: {problem}", "-unreadable")
         if ex is not None:
@@ -281,6 +284,8 @@ class LessonScreen(Screen[None]):
             return self.seed is not None and self.step.scenario is not None
         if action == "gradcheck":
             return self.step.gradcheck
+        if action == "worksheet":
+            return self.step.worksheet is not None
         if action == "back":
             return self.index > 0
         return True
@@ -364,9 +369,9 @@ class LessonScreen(Screen[None]):
 
     def _finish(self) -> None:
         lesson, progress = self.lesson, self.progress
-        exercise_ids = [s.id for s in lesson.exercise_steps]
+        exercise_ids = [s.id for s in lesson.task_steps]
         solved = progress.solved_steps(lesson.id) if progress else set()
-        left = [s.title for s in lesson.exercise_steps if s.id not in solved]
+        left = [s.title for s in lesson.task_steps if s.id not in solved]
         if not left:
             message = f"Lesson complete: “{lesson.title}”, every exercise solved. t: its quiz."
         else:
@@ -378,6 +383,31 @@ class LessonScreen(Screen[None]):
             home.say(message)  # in the home screen's status line, not a toast over the lesson list
         else:
             self.app.notify(message)
+
+    # --- a worksheet step ------------------------------------------------------------------------
+
+    def _show_worksheet_hint(self, solved: bool) -> None:
+        hint = self.query_one("#worksheet-hint", Static)
+        hint.display = self.step.worksheet is not None
+        if hint.display:
+            hint.update(lesson_parts.worksheet_hint(solved))
+
+    def action_worksheet(self) -> None:
+        """Open the step's worksheet; back from it, the step shows whether the whole pass is right."""
+        step = self.step
+        if step.worksheet is None:
+            return
+        from tutor import worksheet_session as ws
+        from tutor.screens.worksheet import WorksheetScreen
+
+        app, progress, lesson = self.app, self.progress, self.lesson
+        try:
+            session = ws.lesson_session(progress, app.seeds, lesson, step)
+        except Exception as exc:  # a half-written lesson must not take the app down
+            self.notify(f"The worksheet could not be opened: {exc}", severity="error")
+            return
+        renew = lambda: ws.lesson_session(progress, app.seeds, lesson, step, new=True)  # noqa: E731
+        app.push_screen(WorksheetScreen(session, renew), lambda _: self.show_step())
 
     # --- the finite-difference check -----------------------------------------------------------
 

@@ -165,6 +165,15 @@ def picture_known(known: dict[str, bool], network, asked: str | None = None,
     return out
 
 
+def worksheet_hint(solved: bool) -> str:
+    """The line under a worksheet step's prose: how to open it, and whether it is done."""
+    from tutor.keys import NEXT_KEY
+
+    if solved:
+        return f"✓ Every cell of the pass is right. Enter or w opens the worksheet again; {NEXT_KEY}: next step."
+    return f"Enter or w: open the worksheet (your answers are kept when you leave it). {NEXT_KEY}: next step."
+
+
 @dataclass(frozen=True)
 class GradientRow:
     """One weight: the learner's number (None if not given yet), the finite difference, their relative error."""

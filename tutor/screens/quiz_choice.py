@@ -57,7 +57,7 @@ class QuizChoice(ModalScreen[Choice | None]):
             self.listed.append(lesson.id)
             note = []
             if lesson.id in begun:
-                note.append(progress.status(lesson.id, [s.id for s in lesson.exercise_steps]))
+                note.append(progress.status(lesson.id, [s.id for s in lesson.task_steps]))
             if due.get(lesson.id):
                 note.append(f"{due[lesson.id]} due")
             said = f" {' · '.join(note)}" if note else ""

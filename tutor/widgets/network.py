@@ -21,7 +21,8 @@ def _fmt(x: float) -> str:
 
 
 def network_picture(network, x, t, known: Mapping[str, bool] | None = None, fan_from: str | None = None,
-                    asked: str | None = None) -> Text:
+                    asked: str | None = None, numbers: Mapping[str, float] | None = None,
+                    notes: tuple[str, ...] = ()) -> Text:
     """Draw `network` on input `x` with target `t`.
 
     `known` maps a quantity (net_h1, a_h1, delta_o1) to whether it is shown; absent quantities are
@@ -29,6 +30,10 @@ def network_picture(network, x, t, known: Mapping[str, bool] | None = None, fan_
     question is about (drawn as a highlighted “?”); `fan_from` is a unit (h1) whose outgoing
     connections are lit, because its δ sums over every unit it feeds. When the question is a weight's
     gradient (asked = "gw_h2o1"), that one connection is lit. The weights are listed underneath.
+
+    With `numbers` (quantity -> value, such as a learner's own answers) the units and E show those
+    numbers and "·" for every quantity not in it, never a value of the network's own pass; `notes`
+    are further lines listed under the weights (biases, η).
     """
     import re
 
@@ -39,9 +44,14 @@ def network_picture(network, x, t, known: Mapping[str, bool] | None = None, fan_
     sizes = network.sizes
     fwd = network.forward(x)
     grads = network.backward(fwd, t)
+    if numbers is not None:
+        known = {name: name in numbers for name in _unit_names(sizes)} | {"E": "E" in numbers}
     n_layers = len(sizes)
     gap = max(4, min(12, (MAX_W - n_layers * BOX_W) // max(1, n_layers - 1)))
     width = n_layers * BOX_W + (n_layers - 1) * gap
+
+    def own(name: str, value: float) -> float:
+        return value if numbers is None else numbers.get(name, float("nan"))  # absent: shown as "·"
 
     def rows(layer: int, j: int) -> list[tuple[str, str, str | None]]:
         """(name, value text, style) per line of a unit's box."""
@@ -50,10 +60,11 @@ def network_picture(network, x, t, known: Mapping[str, bool] | None = None, fan_
             return [("a", _fmt(x[j]), None)]
         out = []
         for name, value in (("net", fwd.nets[layer - 1][j]), ("a", fwd.acts[layer][j])):
-            out.append(_cell(f"{name}_{label}", name, value, known, asked, default=True))
+            out.append(_cell(f"{name}_{label}", name, own(f"{name}_{label}", value), known, asked, default=True))
         if layer == n_layers - 1:
             out.append(("t", _fmt(t[j]), None))
-        out.append(_cell(f"delta_{label}", "δ", grads.deltas[layer - 1][j], known, asked, default=False))
+        out.append(_cell(f"delta_{label}", "δ", own(f"delta_{label}", grads.deltas[layer - 1][j]), known, asked,
+                         default=False))
         return out
 
     boxes: dict[tuple[int, int], tuple[int, int, int]] = {}  # (layer, j) -> (x, y, height)
@@ -91,7 +102,7 @@ def network_picture(network, x, t, known: Mapping[str, bool] | None = None, fan_
     if asked == "E":
         picture.append("\nE = ?", style=ASKED)
     else:
-        picture.append(f"\nE = {_fmt(grads.E) if known.get('E', True) else '·'}", style="dim")
+        picture.append(f"\nE = {_fmt(own('E', grads.E)) if known.get('E', True) else '·'}", style="dim")
     if fan_from:
         picture.append(f"   lit: every path out of {fan_from}; its δ sums over them", style=LIT)
     elif asked and (m := re.fullmatch(r"gw_([a-z]\d+)([a-z]\d+)", asked)):
@@ -105,7 +116,16 @@ def network_picture(network, x, t, known: Mapping[str, bool] | None = None, fan_
                 line = ""
             line = f"{line}  {item}" if line else item
         picture.append("\n" + line, style="dim")
+    for note in notes:
+        picture.append("\n" + note, style="dim")
     return picture
+
+
+def _unit_names(sizes) -> list[str]:
+    from engine.network import unit_label
+
+    return [f"{q}_{unit_label(sizes, layer, j)}" for layer in range(1, len(sizes)) for j in range(sizes[layer])
+            for q in ("net", "a", "delta")]
 
 
 def _cell(symbol: str, name: str, value: float, known: Mapping[str, bool], asked: str | None,
@@ -120,8 +140,8 @@ def _cell(symbol: str, name: str, value: float, known: Mapping[str, bool], asked
 class NetworkView(Static):
     """A Static that shows `network_picture` for the current step."""
 
-    def show(self, network, x, t, known=None, fan_from=None, asked=None) -> None:
+    def show(self, network, x, t, known=None, fan_from=None, asked=None, numbers=None, notes=()) -> None:
         try:
-            self.update(network_picture(network, x, t, known, fan_from, asked))
+            self.update(network_picture(network, x, t, known, fan_from, asked, numbers, notes))
         except Exception as exc:  # a malformed draw context must not take the lesson down
             self.update(Text(f"(the network picture could not be drawn: {exc})", style="dim"))

@@ -1,0 +1,314 @@
+"""The worksheet screen: the whole pass of one network, cell by cell, marked as the learner fills it in."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from rich.text import Text
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from tutor.keys import ANOTHER_KEY, GRADCHECK_KEY, HINT_KEY
+from tutor.widgets.network import NetworkView
+from tutor.worksheet_session import WorksheetSession
+
+#: From this width the picture stands beside the table instead of above it.
+WIDE = 150
+#: The width of the column of the learner's answers (a longer one is shown cut, in full in the box).
+YOURS = 14
+RIGHT, WRONG, CARRIED = "green", "bold red", "yellow"
+
+
+def mark(session: WorksheetSession, address: str) -> Text:
+    """The mark of a cell in the table: right, wrong with the named mistake, or carried from earlier cells."""
+    verdict = session.verdicts.get(address)
+    if verdict is None:
+        return Text("")
+    ws = session.ws
+    if verdict.correct:
+        return Text("✓ right", style=RIGHT)
+    if verdict.mistake:
+        return Text("✗ " + ws.label(verdict.mistake, ws.cell(address).quantity), style=WRONG)
+    if verdict.carried:
+        return Text("≈ method right, carried from " + names(session, verdict.carried), style=CARRIED)
+    return Text("✗ wrong", style=WRONG)
+
+
+def names(session: WorksheetSession, addresses) -> str:
+    labels = [session.ws.cell(a).label for a in addresses]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+class WorksheetScreen(Screen[None]):
+    """Every cell of one forward and backward pass; `renew` (when given) makes a session on new numbers."""
+
+    BINDINGS = [
+        Binding("up", "move(-1)", "Move", key_display="↑↓"),
+        Binding("down", "move(1)", "Move", show=False),
+        Binding("pageup", "move(-8)", "Page up", show=False),
+        Binding("pagedown", "move(8)", "Page down", show=False),
+        Binding("f2,ctrl+g", "formula", "Formula", key_display=HINT_KEY),
+        Binding("f4,ctrl+r", "renew", "New numbers", key_display=ANOTHER_KEY),
+        Binding("f5,ctrl+f", "probe", "Probe", key_display=GRADCHECK_KEY),
+        Binding("f6", "summary", "Summary", key_display="F6"),
+        Binding("escape", "leave", "Back"),
+    ]
+
+    def __init__(self, session: WorksheetSession, renew: Callable[[], WorksheetSession] | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.renew = renew
+        self.row = 0
+        #: what the pane shows instead of the picture ("summary", "probe"), until the learner moves on
+        self.report: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="ws-title")
+        with Container(id="ws-body"):
+            with VerticalScroll(id="ws-pane"):
+                yield NetworkView(id="ws-picture")
+                yield Static(id="ws-report")
+            yield DataTable(id="ws-table", cursor_type="row", zebra_stripes=False)
+        with Horizontal(id="ws-entry"):
+            yield Static(id="ws-cell")
+            yield Input(id="ws-input", compact=True, placeholder="a number, or arithmetic such as 0.25*0.6")
+        with VerticalScroll(id="ws-feedback-pane"):
+            yield Static(id="ws-feedback")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = self.session.origin.title
+        table = self.query_one("#ws-table", DataTable)
+        table.add_column("cell", key="cell", width=max(len(c.label) for c in self.session.ws.cells))
+        table.add_column("yours", key="yours", width=YOURS)
+        table.add_column("mark", key="mark")
+        self._fill_table()
+        first = next((i for i, c in enumerate(self.session.ws.cells) if c.address not in self.session.answers), 0)
+        self.go(first)
+        self._layout(self.size.width)
+        if self.session.complete:
+            self.show_report("summary")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout(event.size.width)
+
+    def _layout(self, width: int) -> None:
+        self.query_one("#ws-body").set_class(width >= WIDE, "-wide")
+
+    # --- drawing -------------------------------------------------------------------------------
+
+    def _fill_table(self) -> None:
+        table = self.query_one("#ws-table", DataTable)
+        table.clear()
+        for c in self.session.ws.cells:
+            table.add_row(c.label, self._yours(c.address), mark(self.session, c.address), key=c.address)
+        self._title()
+
+    def _yours(self, address: str) -> str:
+        text = self.session.answers.get(address, "")
+        return text if len(text) <= YOURS else text[:YOURS - 1] + "…"
+
+    def _refresh_rows(self) -> None:
+        table = self.query_one("#ws-table", DataTable)
+        for c in self.session.ws.cells:
+            table.update_cell(c.address, "yours", self._yours(c.address))
+            table.update_cell(c.address, "mark", mark(self.session, c.address), update_width=True)
+        self._title()
+
+    def _title(self) -> None:
+        s = self.session
+        n = len(s.ws.cells)
+        text = Text.assemble((f"{s.answered} of {n} cells answered", "bold"), ", ",
+                             (f"{s.right} right", RIGHT if s.right else ""), ("  ·  type a number, Enter checks it", "dim"))
+        if s.all_right:
+            text.append("  ✓ the whole pass is right", style=RIGHT)
+        self.query_one("#ws-title", Static).update(text)
+
+    @property
+    def cell(self):
+        return self.session.ws.cells[self.row]
+
+    def go(self, row: int, about: str | None = None) -> None:
+        """Put the cursor on a cell: its answer in the box, its feedback below (or that of cell `about`),
+        the picture on its unit."""
+        cells = self.session.ws.cells
+        self.row = max(0, min(len(cells) - 1, row))
+        table = self.query_one("#ws-table", DataTable)
+        if table.cursor_row != self.row:
+            table.move_cursor(row=self.row, animate=False)
+        c = self.cell
+        self.query_one("#ws-cell", Static).update(Text(f"{c.label} = ", style="bold"))
+        box = self.query_one("#ws-input", Input)
+        box.value = self.session.answers.get(c.address, "")
+        box.focus()
+        self._say_cell(about or c.address)
+        if self.report is None:
+            self._picture()
+
+    def _say_cell(self, address: str) -> None:
+        s = self.session
+        c, verdict = s.ws.cell(address), s.verdicts.get(address)
+        out = Text()
+        if verdict is None:
+            out.append(f"{c.label}: not answered yet. ", style="bold")
+            out.append_text(self._uses(address))
+        else:
+            out.append(f"{c.label}: ", style="bold")
+            out.append_text(mark(s, address))
+            if not verdict.correct:
+                out.append(". " + verdict.feedback)
+            typed = s.answers.get(address, "").strip()
+            if verdict.interpreted and verdict.interpreted.replace("−", "-") != typed.replace("−", "-"):
+                out.append(f"\nread as {verdict.interpreted}", style="dim")
+        self.query_one("#ws-feedback", Static).update(out)
+
+    def _uses(self, address: str) -> Text:
+        """The numbers at hand for a cell: the givens, and the learner's own earlier numbers ("?" if not yet typed)."""
+        uses = self.session.uses(address)
+        if not uses:
+            return Text("Type your number and press Enter; ↑↓ move between cells.", style="dim")
+        out = Text("Numbers: ", style="dim")
+        for i, (name, value, own) in enumerate(uses):
+            if i:
+                out.append(" · ", style="dim")
+            out.append(f"{name} ")
+            out.append("?" if value is None else value.replace("-", "−"), style="bold" if own else "")
+        return out
+
+    def _picture(self) -> None:
+        from engine.network import unit_label
+
+        s, c = self.session, self.cell
+        spec = s.ws.spec
+        answered = c.address in s.answers
+        asked = None if answered else (c.name if c.kind in ("net", "a", "delta", "E", "grad_weights") else None)
+        fan = None
+        if c.quantity == "hidden-delta":
+            fan = unit_label(spec.network.sizes, c.layer + 1, c.unit)
+        view = self.query_one("#ws-picture", NetworkView)
+        view.show(spec.network, spec.input, spec.target, None, fan, asked, s.picture_numbers(), s.givens_notes())
+        view.display = True
+        self.query_one("#ws-report", Static).display = False
+        self.call_after_refresh(self._scroll_picture)
+
+    def _scroll_picture(self) -> None:
+        """Keep the current cell's unit in sight when the picture is taller than its pane."""
+        from engine.network import unit_label
+
+        c, pane = self.cell, self.query_one("#ws-pane", VerticalScroll)
+        view = self.query_one("#ws-picture", NetworkView)
+        lines = str(view.render()).splitlines()
+        target = None
+        if c.layer is not None and c.unit is not None and c.kind in ("net", "a", "delta"):
+            label = f" {unit_label(self.session.ws.spec.network.sizes, c.layer + 1, c.unit)} "
+            target = next((i for i, line in enumerate(lines) if "┌" in line and label in line), None)
+        elif c.kind != "E" and c.kind is not None:
+            target = next((i for i, line in enumerate(lines) if line.startswith("E =")), None)
+        if target is None:
+            target = next((i for i, line in enumerate(lines) if line.startswith("E =")), 0)
+        pane.scroll_to(y=max(0, target - 1), animate=False)
+
+    # --- answering -----------------------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        if not text:
+            self.notify("Type a number first; F2 shows the cell's formula.", timeout=3)
+            return
+        address = self.cell.address
+        verdict = self.session.grade(address, text)
+        if verdict.error:
+            self.query_one("#ws-feedback", Static).update(Text(f"{self.cell.label}: {verdict.feedback}", style="bold"))
+            return
+        self._refresh_rows()
+        self.report = "summary" if self.session.complete else None
+        self.go(self._next_row(self.row), about=address)  # the verdict just given stays in view until a move
+        if self.report == "summary":
+            self.show_report("summary")
+
+    def _next_row(self, here: int) -> int:
+        """After a check: the next unanswered cell below, else the next cell."""
+        cells, answers = self.session.ws.cells, self.session.answers
+        for i in range(here + 1, len(cells)):
+            if cells[i].address not in answers:
+                return i
+        for i in range(0, here):
+            if cells[i].address not in answers:
+                return i
+        return min(here + 1, len(cells) - 1)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        # Only a click moves the cursor from the table itself (the click gives the table the focus);
+        # the table's own highlight after it is filled is not a move.
+        if event.data_table.has_focus and event.cursor_row != self.row:
+            self.report = None
+            self.go(event.cursor_row)
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "renew":
+            return self.renew is not None
+        return True
+
+    def action_move(self, by: int) -> None:
+        self.report = None
+        self.go(self.row + by)
+
+    def action_formula(self) -> None:
+        c = self.cell
+        self.query_one("#ws-feedback", Static).update(Text.assemble(
+            (f"{c.label}: ", "bold"), "the method is ", (c.formula, "bold"), "\n", self._uses(c.address)))
+
+    def action_renew(self) -> None:
+        if self.renew is None:
+            return
+        self.session = self.renew()
+        self.report = None
+        self._fill_table()
+        self.go(0)
+        self.notify("New numbers: a fresh network to work through.", timeout=3)
+
+    def action_summary(self) -> None:
+        self.show_report("summary")
+
+    def action_probe(self) -> None:
+        pane = self.query_one("#ws-report", Static)
+        pane.update(Text("Nudging each weight and bias, recomputing E…", style="dim"))
+        self._show_pane()
+        self.report = "probe"
+        self._run_probe(self.session)
+
+    @work(thread=True, exclusive=True, group="probe")
+    def _run_probe(self, session: WorksheetSession) -> None:
+        rows = session.probe()
+        self.app.call_from_thread(self._show_probe, session, rows)
+
+    def _show_probe(self, session: WorksheetSession, rows) -> None:
+        if session is not self.session or self.report != "probe":
+            return
+        from tutor.screens.worksheet_report import probe_text
+
+        self.query_one("#ws-report", Static).update(probe_text(session, rows))
+        self._show_pane()
+
+    def show_report(self, which: str) -> None:
+        from tutor.screens.worksheet_report import summary_text
+
+        self.report = which
+        self.query_one("#ws-report", Static).update(summary_text(self.session))
+        self._show_pane()
+
+    def _show_pane(self) -> None:
+        self.query_one("#ws-picture").display = False
+        self.query_one("#ws-report").display = True
+        self.query_one("#ws-pane", VerticalScroll).scroll_home(animate=False)
+
+    def action_leave(self) -> None:
+        self.dismiss(None)
