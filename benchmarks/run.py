@@ -23,11 +23,8 @@ BENCHMARKS = {
     "grading": "grading_corpus",
     "engine": "bench_engine",
     "memory": "bench_memory",
-<<<<<<< HEAD
     "worksheet": "bench_worksheet",
-=======
     "classroom": "bench_classroom",
->>>>>>> main
 }
 
 
