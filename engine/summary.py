@@ -75,22 +75,33 @@ def summarize(ws: "Worksheet", verdicts: Mapping[str, Verdict]) -> Summary:
 
 
 def where(ws: "Worksheet", cells: list[str]) -> str:
-    """Where in the pass some cells are: "both hidden units", "all 3 output units", "δ_h1 and E"."""
+    """Where in the pass some cells are: "both hidden units", "all 3 output units", "δ_h1 and E";
+    "both hidden units (net and a)" when one place holds cells of more than one kind."""
     groups: dict[tuple[str, int | None], list[str]] = {}
     for a in cells:
         c = ws.cell(a)
         groups.setdefault((c.quantity, c.layer), []).append(a)
-    parts = []
+    places: dict[str, list[str]] = {}  # a place phrase -> the kinds of cell found there, in order
     for (quantity, layer), members in groups.items():
         everyone = [c.address for c in ws.cells if c.quantity == quantity and c.layer == layer]
         if len(members) == len(everyone) >= 2:
             count = "both" if len(members) == 2 else f"all {len(members)}"
             place = _layer_name(ws, layer)
-            noun = "units" if quantity in _UNIT_QUANTITIES else "weights into the " + place + " layer"
-            parts.append(f"{count} {place} {noun}" if noun == "units" else f"{count} {noun}")
+            phrase = (f"{count} {place} units" if quantity in _UNIT_QUANTITIES
+                      else f"{count} weights into the {place} layer")
+            places.setdefault(phrase, []).append(_KIND_NAMES[quantity])
         else:
-            parts.extend(ws.cell(a).label for a in members)
+            for a in members:
+                places.setdefault(ws.cell(a).label, [])
+    parts = [p if len(kinds) < 2 else f"{p} ({' and '.join(kinds)})" for p, kinds in places.items()]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+# What a whole group of cells is, to tell two groups at one place apart ("both hidden units (net and a)").
+_KIND_NAMES = {
+    "net": "net", "activation": "a", "output-delta": "δ", "hidden-delta": "δ", "weight-gradient": "∂E/∂w",
+    "bias-gradient": "∂E/∂b", "weight-update": "w⁺", "bias-update": "b⁺",
+}
 
 
 def _layer_name(ws: "Worksheet", layer: int | None) -> str:

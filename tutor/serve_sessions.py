@@ -95,12 +95,24 @@ class ForkedProcess:
             self._socket.close()
 
 
+#: The environment of an app process, without its terminal size, made once per debug setting.
+_BASE_ENVIRONMENT: dict[bool, dict[str, str]] = {}
+
+
 class StarterAppService(AppService):
     """AppService whose app is forked by the warm starter when there is one."""
 
     def __init__(self, command: str, *, starter: Path | None, **kwargs) -> None:
         super().__init__(command, **kwargs)
         self.starter = starter
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        # textual-serve looks its own version up for every connection (a scan of the installed
+        # packages, about 5 ms in the one event loop that relays every session); it does not change.
+        base = _BASE_ENVIRONMENT.get(self.debug)
+        if base is None:
+            base = _BASE_ENVIRONMENT[self.debug] = super()._build_environment(width, height)
+        return {**base, "COLUMNS": str(width), "ROWS": str(height)}
 
     async def _open_app_process(self, width: int = 80, height: int = 24):
         if self.starter is not None:

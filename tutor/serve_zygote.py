@@ -31,11 +31,22 @@ MAX_MESSAGE = 256 * 1024
 def _preload() -> None:
     """Import everything a session needs before its first paint (in the starter, before any fork)."""
     import textual.drivers.web_driver  # noqa: F401
+    import textual.scrollbar  # noqa: F401
     import textual.widgets  # noqa: F401
 
     import tutor.classroom_app  # noqa: F401
     import tutor.screens.home  # noqa: F401
     import tutor.screens.login  # noqa: F401
+    from tutor import serve_warm
+
+    # Parse the CSS once for every session, and run one session to its first paint here, so that what
+    # each forked session would otherwise build for itself (parsed rules, Textual's and Rich's caches,
+    # modules imported on the way) is inherited instead.
+    serve_warm.share_parsed_css()
+    try:
+        serve_warm.rehearse()
+    except Exception as exc:  # a failed rehearsal only costs speed: every session still starts on its own
+        print(f"backprop-tutor: the session starter could not rehearse a session ({exc})", file=sys.stderr)
 
 
 def _run_child(fds: list[int], env: dict[str, str], app_args: list[str]) -> int:

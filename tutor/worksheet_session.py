@@ -15,15 +15,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 from engine.answers import Verdict
-from engine.network import bias_symbol
+from engine.network import bias_symbol, symbol, weight_symbol
 from engine.spec import Spec
 from engine.worksheet import Worksheet
 
 from tutor.practice_keys import DRAW_KEY, PRACTICE  # noqa: F401  (the worksheet's callers name them from here)
+
+#: The symbols a cell's formula names: ∂E/∂w_h1o1, w_i1h1, a_1^(2), δ_o1, net_h2, η, E.
+_SYMBOL = re.compile(r"∂E/∂[wb]_[0-9a-z,]+(?:\^\(\d+\))?|(?<![A-Za-z∂])(?:net|[abtwδ])_[0-9a-z,]+(?:\^\(\d+\))?|η|\bE\b")
 
 #: The layers of a practice draw, and of a lesson's worksheet step unless it says otherwise.
 PRACTICE_LAYERS = (2, 2, 2)
@@ -191,6 +195,48 @@ class WorksheetSession:
                 x = self.number(c.address)
                 if x is not None:
                     out[c.name] = x
+        return out
+
+    def uses(self, address: str) -> list[tuple[str, str | None, bool]]:
+        """The numbers a cell is worked from: (symbol, number as shown, whether it is the learner's own).
+
+        So that the list does not give the method away (which weights, which unit's activation), it
+        holds what every cell of the same kind in the same layer is worked from: for δ_h1, every
+        a_h, every weight out of the hidden layer and every δ_o. An update cell lists its own
+        ingredients. A given (weight, bias, input, target, η) is shown to 4 figures; an earlier cell
+        is the learner's own number, or None while unanswered: the true value of a cell is never here.
+        """
+        c = self.ws.cell(address)
+        given = self._givens()
+        mine = {x.label: x.address for x in self.ws.cells}
+        alike = [c] if c.kind.startswith("updated") else [
+            x for x in self.ws.cells if x.kind == c.kind and x.layer == c.layer]
+        out, seen = [], {x.label for x in alike}
+        for name in (n for x in alike for n in _SYMBOL.findall(x.formula.split(" = ", 1)[-1])):
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in given:
+                out.append((name, f"{given[name]:.4g}", False))
+            elif name in mine:
+                x = self.number(mine[name])
+                out.append((name, None if x is None else f"{x:.6g}", True))
+        order = ("a_", "net_", "t_", "w_", "b_", "η", "δ_", "∂E")  # inputs first, then weights, then errors
+        return sorted(out, key=lambda u: next((i for i, p in enumerate(order) if u[0].startswith(p)), len(order)))
+
+    def _givens(self) -> dict[str, float]:
+        s = self.ws.setting
+        out = {}
+        for l, w in enumerate(s.weights):
+            for k, row in enumerate(w):
+                for j, v in enumerate(row):
+                    out[weight_symbol(s.sizes, l, k, j)] = v
+                if s.biases is not None:
+                    out[bias_symbol(s.sizes, l, k)] = s.biases[l][k]
+        out.update({symbol("a", s.sizes, 0, j): v for j, v in enumerate(s.x)})
+        out.update({symbol("t", s.sizes, s.depth, k): v for k, v in enumerate(s.t)})
+        if s.eta is not None:
+            out["η"] = s.eta
         return out
 
     def givens_notes(self) -> tuple[str, ...]:

@@ -242,3 +242,25 @@ def test_the_engine_modules_import_neither_lessons_nor_ui():
             "print(bad); raise SystemExit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_summary_tells_two_kinds_of_cell_at_one_place_apart(ws):
+    # Mazur's network. Bias forgotten by hand: net_h1 = 0.15·0.05 + 0.20·0.10 = 0.0275,
+    # net_h2 = 0.25·0.05 + 0.30·0.10 = 0.0425, and a = σ of those nets without b = 0.35.
+    def sig(x):
+        return 1 / (1 + math.exp(-x))
+
+    verdicts = {
+        "net[0][0]": ws.grade("net[0][0]", "0.0275"), "net[0][1]": ws.grade("net[0][1]", "0.0425"),
+        "a[0][0]": ws.grade("a[0][0]", repr(sig(0.0275))), "a[0][1]": ws.grade("a[0][1]", repr(sig(0.0425))),
+    }
+    # δ_o and ∂E/∂b_o with the sign reversed: −(a_o − t_o)·a_o(1 − a_o), and ∂E/∂b_o = δ_o
+    for k in (0, 1):
+        a, t = ws.value(f"a[1][{k}]"), MAZUR["target"][k]
+        flipped = -(a - t) * a * (1 - a)
+        verdicts[f"delta[1][{k}]"] = ws.grade(f"delta[1][{k}]", repr(flipped))
+        verdicts[f"grad_biases[1][{k}]"] = ws.grade(f"grad_biases[1][{k}]", repr(flipped))
+    assert ws.summary(verdicts).lines() == [
+        "bias-forgotten at both hidden units (net and a)",
+        "sign-flipped at both output units (δ and ∂E/∂b)",
+    ]

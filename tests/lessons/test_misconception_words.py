@@ -69,3 +69,47 @@ def test_an_unreadable_file_is_a_lesson_error(tmp_path):
 
 def test_quantities_are_the_engines():
     assert {q for _, q in pairs()} <= set(QUANTITIES)
+
+
+def _where_shown() -> dict[tuple[str, str], set[tuple[str, str]]]:
+    """(id, quantity) -> every (activation of the cell's own layer, loss) at which the engine names it."""
+    import numpy as np
+
+    from engine.misconceptions import variants
+    from engine.practice import random_spec
+    from engine.worksheet import Worksheet
+
+    shapes = [((2, 2, 2), ("sigmoid", "sigmoid"), "sse"), ((2, 2, 2), ("tanh", "tanh"), "sse"),
+              ((2, 2, 2), ("relu", "relu"), "sse"), ((2, 2, 2), ("linear", "linear"), "sse"),
+              ((2, 2, 3), ("tanh", "softmax"), "sse"), ((2, 2, 3), ("sigmoid", "softmax"), "cross_entropy"),
+              ((2, 3, 3, 2), ("tanh", "relu", "sigmoid"), "sse")]
+    rng = np.random.default_rng(7)
+    out: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for layers, acts, loss in shapes:
+        for _ in range(3):
+            ws = Worksheet(random_spec(rng, layers, acts, loss, biases=True, learning_rate=True))
+            truth = {c.address: c.value for c in ws.cells}
+            for c in ws.cells:
+                act = ws.setting.activations[c.layer] if c.layer is not None else "-"
+                for mid, _value in variants(ws.setting, truth, c):
+                    out.setdefault((mid, c.quantity), set()).add((act, loss))
+    return out
+
+
+def test_feedback_holds_at_every_unit_it_is_shown_for():
+    # A sigmoid-only statement (σ′ = a(1 − a), "the sigmoid's slope") is false at a tanh unit, where
+    # the slope is 1 − a²; reasoning with σ(net) says nothing about a softmax unit; ½(t − a)² is not
+    # the error with cross-entropy. Each misconception's words must hold wherever the engine names it.
+    shown = _where_shown()
+    assert ("sigma-for-sigma-prime", "hidden-delta") in shown and ("exponent-sign", "activation") in shown
+    for (mid, quantity), places in sorted(shown.items()):
+        text = WORDS.feedback(mid, quantity)
+        acts = {act for act, _ in places}
+        losses = {loss for _, loss in places}
+        sigmoid_talk = re.search(r"sigmoid|σ′|σ\(|a\(1 − a\)", text)
+        if "tanh" in acts and sigmoid_talk:
+            assert "tanh" in text, f"{mid} at {quantity} is shown at tanh units but speaks of the sigmoid only"
+        if "softmax" in acts and quantity == "activation" and sigmoid_talk:
+            assert "softmax" in text, f"{mid} at {quantity} is shown at softmax units but speaks of σ only"
+        if "cross_entropy" in losses and "½(t" in text:
+            assert "squared error" in text, f"{mid} at {quantity} is shown with cross-entropy but speaks of ½(t − a)²"

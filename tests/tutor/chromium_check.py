@@ -36,8 +36,9 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--window-size=1100,800"]
 #: W3C WebDriver key codes
 KEY = {"enter": "\ue007", "escape": "\ue00c", "tab": "\ue004", "up": "\ue013", "down": "\ue015",
-       "pageup": "\ue00e", "pagedown": "\ue00f", "f1": "\ue031", "ctrl": "\ue009", "shift": "\ue008",
-       "space": " ", "question_mark": "?"}
+       "left": "\ue012", "right": "\ue014", "pageup": "\ue00e", "pagedown": "\ue00f",
+       "ctrl": "\ue009", "shift": "\ue008", "space": " ", "question_mark": "?",
+       **{f"f{n}": chr(0xE030 + n) for n in range(1, 13)}}  # WebDriver's F1 is U+E031, …, F12 U+E03C
 
 
 def available() -> str | None:
@@ -187,9 +188,11 @@ def tutor_keys() -> list[str]:
     from tutor.screens.home import HomeScreen, WelcomeScreen
     from tutor.screens.lesson import LessonScreen
     from tutor.screens.quiz import QuizScreen
+    from tutor.screens.worksheet import WorksheetScreen
 
     keys: list[str] = ["ctrl+q", "ctrl+p", "tab"]
-    for cls in (BackpropTutor, HomeScreen, WelcomeScreen, LessonScreen, QuizScreen, HelpScreen, ConfirmReset):
+    for cls in (BackpropTutor, HomeScreen, WelcomeScreen, LessonScreen, QuizScreen, HelpScreen, ConfirmReset,
+                WorksheetScreen):
         for binding in cls.BINDINGS:
             keys += [k.strip() for k in binding.key.split(",")]
     return list(dict.fromkeys(keys))

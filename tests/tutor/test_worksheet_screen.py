@@ -206,3 +206,33 @@ async def test_the_picture_shows_only_the_learners_own_numbers(tmp_path):
         picture = str(screen.query_one("#ws-picture").render())
         assert f"{mine:.4f}" in picture
         assert f"{truth['net[0][1]']:.4f}" not in picture
+
+
+async def test_the_numbers_at_hand_are_givens_and_the_learners_own_never_the_answer(tmp_path):
+    """Under an unanswered cell: the givens it needs (to 4 figures) and the learner's own earlier
+    numbers, "?" where none is typed; for a hidden δ every weight out of its layer, so the list does
+    not point at the right ones."""
+    app = make_app(data_dir=tmp_path, seed=11, start=("practice",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_worksheet(pilot)
+        spec = spec_of(screen)
+        truth = hand_pass(spec)
+        W1, W2 = spec["weights"]
+        said = str(screen.query_one("#ws-feedback").render())
+        for j, x in enumerate(spec["input"]):
+            assert f"a_i{j + 1} {x:.4g}".replace("-", "−") in said
+        assert f"w_i2h1 {W1[0][1]:.4g}".replace("-", "−") in said  # weights[0][k=0][j=1]: from i2 into h1
+        await answer(pilot, screen, "net[0][0]", "0.5")  # a wrong net_h1 of the learner's own
+        screen.go(next(i for i, c in enumerate(screen.session.ws.cells) if c.address == "delta[0][0]"))
+        await pilot.pause()
+        said = str(screen.query_one("#ws-feedback").render())
+        for k in range(2):
+            for j in range(2):
+                assert f"w_h{j + 1}o{k + 1} {W2[k][j]:.4g}".replace("-", "−") in said
+        assert "δ_o1 ?" in said and "δ_o2 ?" in said and "a_h1 ?" in said
+        for address in ("delta[1][0]", "delta[1][1]", "a[0][0]", "delta[0][0]"):
+            for form in (six(truth[address]), f"{truth[address]:.4g}"):
+                assert form not in said and form.replace("-", "−") not in said
+        screen.go(next(i for i, c in enumerate(screen.session.ws.cells) if c.address == "a[0][0]"))
+        await pilot.pause()
+        assert "net_h1 0.5" in str(screen.query_one("#ws-feedback").render())  # the learner's own, not the true one

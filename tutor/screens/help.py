@@ -76,22 +76,37 @@ class HelpScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        pages = self.app.curriculum.pages if self.app.curriculum is not None else {}
         yield Header()
         with TabbedContent(id="help-tabs"):
             with TabPane("Keys", id="help-keys"):
                 with VerticalScroll():
                     yield LessonMarkdown(KEYS)
+            # The other pages are long (the notation table alone is hundreds of widgets): each is
+            # built when it is first shown, so that F1 paints the keys at once.
             with TabPane("Typing formulas", id="help-typing"):
-                with VerticalScroll():
-                    yield LessonMarkdown(pages.get("typing", "The typing guide is not available."))
+                yield VerticalScroll()
             with TabPane("Notation", id="help-legend"):
-                with VerticalScroll():
-                    yield LessonMarkdown(pages.get("legend", "The notation legend is not available."))
+                yield VerticalScroll()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Help"
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._fill(event.pane.id)
+
+    def _fill(self, pane_id: str | None) -> None:
+        """Put a page's text in its pane the first time the page is shown."""
+        missing = {"help-typing": ("typing", "The typing guide is not available."),
+                   "help-legend": ("legend", "The notation legend is not available.")}
+        if pane_id not in missing:
+            return
+        page = self.query_one(f"#{pane_id}", TabPane).query_one(VerticalScroll)
+        if page.children:
+            return
+        pages = self.app.curriculum.pages if self.app.curriculum is not None else {}
+        name, absent = missing[pane_id]
+        page.mount(LessonMarkdown(pages.get(name, absent)))
 
     def _page(self) -> VerticalScroll:
         tabs = self.query_one("#help-tabs", TabbedContent)

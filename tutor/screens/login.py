@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -31,9 +33,10 @@ class LoginScreen(Screen[Learner]):
     """
     BINDINGS = [Binding("escape", "back", "Another name")]
 
-    def __init__(self, registry: Registry) -> None:
+    def __init__(self, open_registry: Callable[[], Registry]) -> None:
         super().__init__()
-        self.registry = registry
+        #: Opens the class list when it is first needed (a name entered), not before the first paint.
+        self._open_registry = open_registry
         self.name_typed = ""
         #: "name", "pin" (a known name), "new" (choose a PIN), "again" (type the new PIN again)
         self.stage = "name"
@@ -49,6 +52,10 @@ class LoginScreen(Screen[Learner]):
                         max_length=high, restrict=r"[0-9]*")
             yield Static("", id="login-message")
         yield Footer()
+
+    @property
+    def registry(self) -> Registry:
+        return self._open_registry()
 
     def on_mount(self) -> None:
         self.query_one("#login-pin", Input).display = False

@@ -156,7 +156,7 @@ class WorksheetScreen(Screen[None]):
         out = Text()
         if verdict is None:
             out.append(f"{c.label}: not answered yet. ", style="bold")
-            out.append("Type your number and press Enter; ↑↓ move between cells.", style="dim")
+            out.append_text(self._uses(address))
         else:
             out.append(f"{c.label}: ", style="bold")
             out.append_text(mark(s, address))
@@ -166,6 +166,19 @@ class WorksheetScreen(Screen[None]):
             if verdict.interpreted and verdict.interpreted.replace("−", "-") != typed.replace("−", "-"):
                 out.append(f"\nread as {verdict.interpreted}", style="dim")
         self.query_one("#ws-feedback", Static).update(out)
+
+    def _uses(self, address: str) -> Text:
+        """The numbers at hand for a cell: the givens, and the learner's own earlier numbers ("?" if not yet typed)."""
+        uses = self.session.uses(address)
+        if not uses:
+            return Text("Type your number and press Enter; ↑↓ move between cells.", style="dim")
+        out = Text("Numbers: ", style="dim")
+        for i, (name, value, own) in enumerate(uses):
+            if i:
+                out.append(" · ", style="dim")
+            out.append(f"{name} ")
+            out.append("?" if value is None else value.replace("-", "−"), style="bold" if own else "")
+        return out
 
     def _picture(self) -> None:
         from engine.network import unit_label
@@ -250,7 +263,8 @@ class WorksheetScreen(Screen[None]):
 
     def action_formula(self) -> None:
         c = self.cell
-        self.query_one("#ws-feedback", Static).update(Text.assemble((f"{c.label}: ", "bold"), "the method is ", (c.formula, "bold")))
+        self.query_one("#ws-feedback", Static).update(Text.assemble(
+            (f"{c.label}: ", "bold"), "the method is ", (c.formula, "bold"), "\n", self._uses(c.address)))
 
     def action_renew(self) -> None:
         if self.renew is None:
