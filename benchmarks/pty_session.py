@@ -1,4 +1,5 @@
-"""A program under a real pseudo-terminal: start it, send it keys, and time until given text is painted."""
+"""A program under a real pseudo-terminal: start it, send it keys, and time until given text is painted
+or until the screen it draws (kept by a terminal emulator, pyte) has stopped changing."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import time
 SIZE = (80, 24)
 ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[@-Z\\-_])")
 #: Keys as a terminal sends them.
-KEYS = {"ctrl+n": b"\x0e", "ctrl+u": b"\x15", "enter": b"\r", "escape": b"\x1b"}
+KEYS = {"ctrl+n": b"\x0e", "ctrl+u": b"\x15", "enter": b"\r", "escape": b"\x1b",
+        "f8": b"\x1b[19~", "f9": b"\x1b[20~"}
 
 
 def plain(raw: bytes) -> str:
@@ -25,7 +27,9 @@ def plain(raw: bytes) -> str:
 class PtyProgram:
     """One running program on its own pseudo-terminal (80×24 unless told), killed by close()."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], size: tuple[int, int] = SIZE) -> None:
+    def __init__(self, argv: list[str], env: dict[str, str], size: tuple[int, int] = SIZE,
+                 emulate: bool = False) -> None:
+        """`emulate`: keep the screen as a terminal shows it, for `settle` and `display`."""
         self.argv = argv
         self.started = time.perf_counter()
         self.pid, self.fd = os.forkpty()
@@ -36,6 +40,55 @@ class PtyProgram:
             finally:
                 os._exit(127)
         self.raw = b""
+        self._screen = self._stream = None
+        if emulate:  # characters only, not their colours
+            import pyte
+
+            self._screen = pyte.Screen(*size)
+            self._stream = pyte.ByteStream(self._screen)
+
+    @property
+    def display(self) -> list[str]:
+        """The screen's lines as they stand now."""
+        return list(self._screen.display)
+
+    def settle(self, since: float, quiet: float = 0.5, timeout: float = 30.0) -> tuple[float, list[str]]:
+        """Read until the screen's characters have changed and then stayed as they are for `quiet`
+        seconds: seconds from `since` to the last change, and the screen then.
+
+        Output that changes nothing on screen (a cursor blinking, a repaint of the same text) is read
+        but not counted, so the figure is when the screen was complete, whatever came after.
+        `self.changes` keeps each change: (seconds from `since`, the screen then)."""
+        before = self._screen.display
+        last = None
+        self.changes: list[tuple[float, list[str]]] = []
+        deadline = since + timeout
+        while True:
+            now = time.perf_counter()
+            wait = deadline - now if last is None else min(deadline - now, last + quiet - now)
+            if wait <= 0:
+                if last is None:
+                    raise TimeoutError(f"{' '.join(self.argv)}: nothing changed on screen in {timeout:.0f} s")
+                return last - since, list(before)
+            if not select.select([self.fd], [], [], wait)[0]:
+                continue
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                raise RuntimeError(f"{' '.join(self.argv)} exited") from None
+            if not chunk:
+                raise RuntimeError(f"{' '.join(self.argv)} closed its terminal")
+            now = time.perf_counter()
+            self.raw += chunk
+            self._stream.feed(chunk)
+            shown = self._screen.display
+            if shown != before:
+                before, last = shown, now
+                self.changes.append((now - since, shown))
+
+    def press_settle(self, keys: bytes, quiet: float = 0.5) -> tuple[float, list[str]]:
+        """Seconds from sending `keys` until the screen is complete (see `settle`), and that screen."""
+        return self.settle(self.send(keys), quiet)
 
     def wait_for(self, markers: tuple[str, ...], timeout: float = 30.0, since: float | None = None) -> tuple[float, str]:
         """Read until one of `markers` appears in what was written since the last send (or start);
@@ -60,15 +113,20 @@ class PtyProgram:
             if not chunk:
                 raise RuntimeError(f"{' '.join(self.argv)} closed its terminal")
             self.raw += chunk
+            if self._stream is not None:
+                self._stream.feed(chunk)
 
     def drain(self, quiet: float = 0.15) -> None:
         """Read and drop output until the program has been quiet for `quiet` seconds."""
         while select.select([self.fd], [], [], quiet)[0]:
             try:
-                if not os.read(self.fd, 65536):
-                    return
+                chunk = os.read(self.fd, 65536)
             except OSError:
                 return
+            if not chunk:
+                return
+            if self._stream is not None:
+                self._stream.feed(chunk)
         self.raw = b""
 
     def send(self, keys: bytes) -> float:

@@ -47,7 +47,7 @@ class SeedSource:
         worksheet, under it (one transaction)."""
         if self.seed is None:
             return
-        from tutor.worksheet_session import DRAW_KEY, PRACTICE
+        from tutor.practice_keys import DRAW_KEY, PRACTICE
 
         rows = {(PRACTICE, DRAW_KEY): derive(self.seed, PRACTICE, DRAW_KEY)}  # the practice worksheet's network
         for lesson in curriculum.lessons:

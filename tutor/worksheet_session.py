@@ -24,12 +24,11 @@ from engine.network import bias_symbol, symbol, weight_symbol
 from engine.spec import Spec
 from engine.worksheet import Worksheet
 
+from tutor.practice_keys import DRAW_KEY, PRACTICE  # noqa: F401  (the worksheet's callers name them from here)
+
 #: The symbols a cell's formula names: ∂E/∂w_h1o1, w_i1h1, a_1^(2), δ_o1, net_h2, η, E.
 _SYMBOL = re.compile(r"∂E/∂[wb]_[0-9a-z,]+(?:\^\(\d+\))?|(?<![A-Za-z∂])(?:net|[abtwδ])_[0-9a-z,]+(?:\^\(\d+\))?|η|\bE\b")
 
-PRACTICE = "practice"
-#: The seed key a practice draw is stored under (in the seeds table, lesson "practice").
-DRAW_KEY = "worksheet"
 #: The layers of a practice draw, and of a lesson's worksheet step unless it says otherwise.
 PRACTICE_LAYERS = (2, 2, 2)
 #: A worksheet is filled in by hand: past this many cells, `solve` is the tool.

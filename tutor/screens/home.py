@@ -11,7 +11,6 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.keys import ANOTHER_KEY, BACK_KEY, HELP_KEY, HINT_KEY, NEXT_KEY, SOLUTION_KEY
-from tutor.widgets.prose import LessonMarkdown
 
 WELCOME = f"""\
 **Welcome to backprop-tutor**
@@ -50,6 +49,9 @@ class WelcomeScreen(ModalScreen[None]):
         self.saving = saving  # False when the store runs in memory (a newer version's file, a busy one)
 
     def compose(self) -> ComposeResult:
+        # Markdown (markdown-it and Textual's Markdown widgets) loads here, after home has painted
+        from tutor.widgets.prose import LessonMarkdown
+
         with VerticalScroll(id="welcome"):
             yield LessonMarkdown(WELCOME.replace("{SAVING}", SAVING if self.saving else NOT_SAVING), id="welcome-text")
 

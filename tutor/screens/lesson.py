@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.exercises import fill
@@ -19,6 +19,7 @@ from tutor.widgets.answer import AnswerBox
 from tutor.widgets.curves import SigmoidCurves
 from tutor.widgets.prose import LessonMarkdown
 from tutor.widgets.feedback import FeedbackPanel, HintLadder
+from tutor.widgets.footer import KeysFooter
 from tutor.widgets.graph import GraphView
 from tutor.widgets.network import NetworkView
 
@@ -36,6 +37,8 @@ class LessonScreen(Screen[None]):
         Binding("down", "scroll(1)", "Scroll down", show=False),
         Binding("pageup", "scroll(-10)", "Page up", show=False),
         Binding("pagedown", "scroll(10)", "Page down", show=False),
+        Binding("home", "scroll_to_end(False)", "Top", show=False),
+        Binding("end", "scroll_to_end(True)", "Bottom", show=False),
     ]
 
     def __init__(self, lesson) -> None:
@@ -76,7 +79,7 @@ class LessonScreen(Screen[None]):
             yield OptionList(id="choices")
             yield AnswerBox(id="answer")
             yield FeedbackPanel(id="feedback")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     # --- showing a step ------------------------------------------------------------------------
 
@@ -153,7 +156,9 @@ class LessonScreen(Screen[None]):
                 self._reveal_solution(record=False)
             box.input.focus()
         else:
-            self.query_one("#lesson-body").focus()
+            # Nothing focused: the screen's keys scroll the text. Focusing the scrolling body instead
+            # would restyle every widget in it, twice a step, for no change on screen.
+            self.set_focus(None)
         self.query_one("#lesson-body").scroll_home(animate=False)
         self.refresh_bindings()
 
@@ -366,6 +371,12 @@ class LessonScreen(Screen[None]):
         """Scroll the prose while the answer box keeps the focus."""
         body = self.query_one("#lesson-body")
         body.scroll_to(y=body.scroll_y + lines, animate=False, immediate=True)  # keys pressed quickly add up
+
+    def action_scroll_to_end(self, bottom: bool) -> None:
+        """Home and End: the top or the bottom of the step (while the answer box has the focus, they
+        move in the answer instead)."""
+        body = self.query_one("#lesson-body")
+        (body.scroll_end if bottom else body.scroll_home)(animate=False, immediate=True)
 
     def _finish(self) -> None:
         lesson, progress = self.lesson, self.progress

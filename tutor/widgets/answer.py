@@ -52,6 +52,14 @@ class AnswerInput(Input):
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
+    def _watch_value(self, value: str) -> None:
+        super()._watch_value(value)
+        # The preview is drawn with the echo, in the same frame: waiting for the Changed message
+        # painted the echo first and the "interpreted as" line a frame or two later.
+        box = self.parent
+        if isinstance(box, AnswerBox) and box.is_mounted:
+            box._show_preview(preview_text(box.exercise, value))
+
 
 class AnswerBox(Vertical):
     """Where the learner types: each keystroke updates the preview; Enter posts `AnswerBox.Submitted`."""
@@ -99,8 +107,7 @@ class AnswerBox(Vertical):
         self._show_preview(preview_text(self.exercise, self.input.value, frozenset(warnings)))
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._show_preview(preview_text(self.exercise, event.value))
+        event.stop()  # the preview is already drawn (AnswerInput._watch_value)
         self.post_message(self.Edited(event.value))
 
     def _show_preview(self, text: Text) -> None:
