@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from tutor.keys import ANOTHER_KEY, GRADCHECK_KEY, HINT_KEY
+from tutor.widgets.footer import KeysFooter
 from tutor.widgets.network import NetworkView
 from tutor.worksheet_session import WorksheetSession
 
@@ -79,7 +80,7 @@ class WorksheetScreen(Screen[None]):
             yield Input(id="ws-input", compact=True, placeholder="a number, or arithmetic such as 0.25*0.6")
         with VerticalScroll(id="ws-feedback-pane"):
             yield Static(id="ws-feedback")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = self.session.origin.title
