@@ -74,10 +74,13 @@ async def test_help_shows_keys_typing_and_legend(tmp_path):
         assert isinstance(app.screen, HelpScreen)
         sources = [md.source for md in app.screen.query("Markdown")]
         assert any(HINT_KEY in s for s in sources)
-        for name in ("typing", "legend"):
+        for name in ("typing", "legend"):  # each page is built when it is first shown: → turns to it
+            await pilot.press("right")
+            await pilot.pause()
             page = app.curriculum.pages.get(name)
-            if page:
-                assert any(page.strip()[:40] in s for s in sources)
+            assert page
+            sources = [md.source for md in app.screen.query("Markdown")]
+            assert any(page.strip()[:40] in s for s in sources)
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
 
