@@ -20,13 +20,23 @@ NEXT_KEY = "F9"
 THEME_KEY = "F10"
 
 
+#: The Ctrl key that does the same as each function key, for terminals that pass it.
+SECOND_KEY = {HINT_KEY: "ctrl+g", SOLUTION_KEY: "ctrl+s", ANOTHER_KEY: "ctrl+r", GRADCHECK_KEY: "ctrl+f",
+              BACK_KEY: "ctrl+b", NEXT_KEY: "ctrl+n"}
+
+
+def key(display: str, action: str, description: str) -> Binding:
+    """A binding of a function key and its second Ctrl key (SECOND_KEY); the function key is the one shown."""
+    return Binding(f"{display.lower()},{SECOND_KEY[display]}", action, description, key_display=display)
+
+
 def lesson_bindings() -> list[Binding]:
-    """The lesson screen's keys; the function key is the one shown."""
+    """The lesson screen's keys."""
     return [
-        Binding("f2,ctrl+g", "hint", "Hint", key_display=HINT_KEY),
-        Binding("f3,ctrl+s", "solution", "Solution", key_display=SOLUTION_KEY),
-        Binding("f4,ctrl+r", "another", "New numbers", key_display=ANOTHER_KEY),
-        Binding("f5,ctrl+f", "gradcheck", "Check gradients", key_display=GRADCHECK_KEY),
-        Binding("f8,ctrl+b", "back", "Back", key_display=BACK_KEY),
-        Binding("f9,ctrl+n", "next", "Next", key_display=NEXT_KEY),
+        key(HINT_KEY, "hint", "Hint"),
+        key(SOLUTION_KEY, "solution", "Solution"),
+        key(ANOTHER_KEY, "another", "New numbers"),
+        key(GRADCHECK_KEY, "gradcheck", "Check gradients"),
+        key(BACK_KEY, "back", "Back"),
+        key(NEXT_KEY, "next", "Next"),
     ]

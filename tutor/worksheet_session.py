@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from engine.answers import Verdict
-from engine.network import bias_symbol, symbol, weight_symbol
+from engine.network import bias_symbol
 from engine.spec import Spec
 from engine.worksheet import Worksheet
 
@@ -207,7 +207,7 @@ class WorksheetSession:
         is the learner's own number, or None while unanswered: the true value of a cell is never here.
         """
         c = self.ws.cell(address)
-        given = self._givens()
+        given = {label: value for label, value, _ in self.ws.givens}
         mine = {x.label: x.address for x in self.ws.cells}
         alike = [c] if c.kind.startswith("updated") else [
             x for x in self.ws.cells if x.kind == c.kind and x.layer == c.layer]
@@ -223,21 +223,6 @@ class WorksheetSession:
                 out.append((name, None if x is None else f"{x:.6g}", True))
         order = ("a_", "net_", "t_", "w_", "b_", "η", "δ_", "∂E")  # inputs first, then weights, then errors
         return sorted(out, key=lambda u: next((i for i, p in enumerate(order) if u[0].startswith(p)), len(order)))
-
-    def _givens(self) -> dict[str, float]:
-        s = self.ws.setting
-        out = {}
-        for l, w in enumerate(s.weights):
-            for k, row in enumerate(w):
-                for j, v in enumerate(row):
-                    out[weight_symbol(s.sizes, l, k, j)] = v
-                if s.biases is not None:
-                    out[bias_symbol(s.sizes, l, k)] = s.biases[l][k]
-        out.update({symbol("a", s.sizes, 0, j): v for j, v in enumerate(s.x)})
-        out.update({symbol("t", s.sizes, s.depth, k): v for k, v in enumerate(s.t)})
-        if s.eta is not None:
-            out["η"] = s.eta
-        return out
 
     def givens_notes(self) -> tuple[str, ...]:
         """Lines for under the picture: the biases and η, which the picture's boxes do not show."""

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tutor.keys import NEXT_KEY
+from tutor.keys import NEXT_KEY, key
 from tutor.layout import keep_line_breaks
 from tutor.review import MAX_ITEMS, Planned
 from tutor.widgets.answer import AnswerBox
@@ -58,7 +58,7 @@ class QuizScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "home", "Home"),
-        Binding("f9,ctrl+n", "skip", "Skip", key_display=NEXT_KEY),
+        key(NEXT_KEY, "skip", "Skip"),
         Binding("enter", "continue", "Next", show=False),
         Binding("r", "retry", "Retry missed"),
     ]

@@ -12,7 +12,7 @@ from textual.containers import Container, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
-from tutor.keys import ANOTHER_KEY, GRADCHECK_KEY, HINT_KEY
+from tutor.keys import ANOTHER_KEY, GRADCHECK_KEY, HINT_KEY, key
 from tutor.widgets.footer import KeysFooter
 from tutor.widgets.network import NetworkView
 from tutor.worksheet_session import WorksheetSession
@@ -52,9 +52,9 @@ class WorksheetScreen(Screen[None]):
         Binding("down", "move(1)", "Move", show=False),
         Binding("pageup", "move(-8)", "Page up", show=False),
         Binding("pagedown", "move(8)", "Page down", show=False),
-        Binding("f2,ctrl+g", "formula", "Formula", key_display=HINT_KEY),
-        Binding("f4,ctrl+r", "renew", "New numbers", key_display=ANOTHER_KEY),
-        Binding("f5,ctrl+f", "probe", "Probe", key_display=GRADCHECK_KEY),
+        key(HINT_KEY, "formula", "Formula"),
+        key(ANOTHER_KEY, "renew", "New numbers"),
+        key(GRADCHECK_KEY, "probe", "Probe"),
         Binding("f6", "summary", "Summary", key_display="F6"),
         Binding("escape", "leave", "Back"),
     ]
