@@ -236,3 +236,18 @@ async def test_the_numbers_at_hand_are_givens_and_the_learners_own_never_the_ans
         screen.go(next(i for i, c in enumerate(screen.session.ws.cells) if c.address == "a[0][0]"))
         await pilot.pause()
         assert "net_h1 0.5" in str(screen.query_one("#ws-feedback").render())  # the learner's own, not the true one
+
+
+async def test_new_numbers_and_an_empty_answer_are_said_in_the_feedback_line_not_a_toast(tmp_path):
+    app = make_app(data_dir=tmp_path, seed=11, start=("practice",))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_worksheet(pilot)
+        before = spec_of(screen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Type a number first" in str(screen.query_one("#ws-feedback").render())
+        await pilot.press("f4")
+        await pilot.pause()
+        said = str(screen.query_one("#ws-feedback").render())
+        assert spec_of(screen) != before and "New numbers" in said and "Numbers: a_i1" in said
+        assert not app.screen.query("Toast")

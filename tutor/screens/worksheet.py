@@ -151,10 +151,12 @@ class WorksheetScreen(Screen[None]):
         if self.report is None:
             self._picture()
 
-    def _say_cell(self, address: str) -> None:
+    def _say_cell(self, address: str, lead: str = "") -> None:
+        """The cell's verdict, or what it is worked from; `lead` first, on its own line (in the
+        feedback line, not a toast over it)."""
         s = self.session
         c, verdict = s.ws.cell(address), s.verdicts.get(address)
-        out = Text()
+        out = Text(f"{lead}\n", style="bold") if lead else Text()
         if verdict is None:
             out.append(f"{c.label}: not answered yet. ", style="bold")
             out.append_text(self._uses(address))
@@ -220,7 +222,7 @@ class WorksheetScreen(Screen[None]):
         event.stop()
         text = event.value.strip()
         if not text:
-            self.notify("Type a number first; F2 shows the cell's formula.", timeout=3)
+            self._say_cell(self.cell.address, lead="Type a number first; F2 shows the cell's formula.")
             return
         address = self.cell.address
         verdict = self.session.grade(address, text)
@@ -274,7 +276,7 @@ class WorksheetScreen(Screen[None]):
         self.report = None
         self._fill_table()
         self.go(0)
-        self.notify("New numbers: a fresh network to work through.", timeout=3)
+        self._say_cell(self.cell.address, lead="New numbers: a fresh network to work through.")
 
     def action_summary(self) -> None:
         self.show_report("summary")
