@@ -28,7 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tutor.cli import main as cli_main
 
         return cli_main(args)
-    from tutor.progress import default_data_dir
+    from tutor.data_dir import default_data_dir
 
     try:
         return run_app(default_data_dir(None))

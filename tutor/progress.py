@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 import time
@@ -11,11 +10,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
 from tutor import progress_rows
+from tutor.data_dir import APP_NAME, ENV_DATA_DIR, default_data_dir  # noqa: F401  (where they were first)
 from tutor.progress_rows import Rows
 from tutor.progress_schema import OK, open_database
 
-ENV_DATA_DIR = "BACKPROP_TUTOR_DATA_DIR"
-APP_NAME = "backprop-tutor"
 #: Seconds until a quiz item in Leitner box n is due again after a right answer that moved it there.
 #: A wrong answer puts the item back in box 0, due at once.
 BOX_INTERVALS = (0.0, 10 * 60.0, 86_400.0, 3 * 86_400.0, 7 * 86_400.0, 21 * 86_400.0)
@@ -25,18 +23,6 @@ MAX_ANSWER_CHARS = 2_000
 
 NOT_STARTED, IN_PROGRESS, DONE = "not started", "in progress", "done"
 T = TypeVar("T")
-
-
-def default_data_dir(cli_value: str | None = None) -> Path:
-    """--data-dir if given, else $BACKPROP_TUTOR_DATA_DIR, else the platform's user data directory."""
-    if cli_value:
-        return Path(cli_value).expanduser()
-    env = os.environ.get(ENV_DATA_DIR)
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 @dataclass(frozen=True)
