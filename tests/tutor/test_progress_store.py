@@ -15,7 +15,8 @@ import pytest
 
 from engine.exercises import ExerciseSpec
 from lessons.model import Curriculum, Lesson, Step
-from tutor.progress import BOX_INTERVALS, DONE, IN_PROGRESS, NOT_STARTED, Progress, default_data_dir
+from tutor.progress import DONE, IN_PROGRESS, NOT_STARTED, Progress, default_data_dir
+from tutor.progress_schedule import BOX_INTERVALS
 
 ROOT = Path(__file__).resolve().parents[2]
 
