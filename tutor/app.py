@@ -19,6 +19,7 @@ from tutor.seeds import SeedSource
 
 if TYPE_CHECKING:
     from lessons.model import Curriculum
+    from tutor.screens.lesson import LessonScreen
     from tutor.progress import Progress
 
 
@@ -43,6 +44,7 @@ class BackpropTutor(App):
         self.problems: list[str] = []
         self.seeds = SeedSource(seed)
         self._home_up = False
+        self._lesson_screen: LessonScreen | None = None
 
     # --- start-up ------------------------------------------------------------------------------
 
@@ -155,7 +157,15 @@ class BackpropTutor(App):
             if self.progress.position(lesson.id) != step.id:
                 self.progress.set_position(lesson.id, step.id)  # the lesson screen opens at the stored position
         self._to_home()
-        self.push_screen(LessonScreen(lesson))
+        screen = self._lesson_screen
+        if screen is None:
+            # One lesson screen for every lesson, kept when closed (installed): building a screen
+            # per lesson left the memory of each behind, in fragments too small to hand back.
+            screen = self._lesson_screen = LessonScreen(lesson)
+            self.install_screen(screen, name="lesson")
+        else:
+            screen.show_lesson(lesson)
+        self.push_screen(screen)
         self._check_size()
         self.call_after_refresh(self.release_closed_screens)
 

@@ -92,9 +92,14 @@ class LessonScreen(Screen[None]):
         return self.lesson.steps[self.index]
 
     def on_mount(self) -> None:
-        self.sub_title = self.lesson.title
-        position = self.progress.position(self.lesson.id) if self.progress else None
-        ids = [s.id for s in self.lesson.steps]
+        self.show_lesson(self.lesson)
+
+    def show_lesson(self, lesson) -> None:
+        """Show `lesson` at its stored position (the app shows every lesson on one screen)."""
+        self.lesson, self.judged = lesson, ""
+        self.sub_title = lesson.title
+        position = self.progress.position(lesson.id) if self.progress else None
+        ids = [s.id for s in lesson.steps]
         self.index = ids.index(position) if position in ids else 0
         self.show_step()
 
