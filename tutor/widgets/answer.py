@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -115,7 +116,13 @@ class AnswerBox(Vertical):
         keystroke: ask for one only when the preview takes a different number of lines."""
         preview = self.query_one("#answer-preview", Static)
         width = max(preview.content_size.width, 1)
-        lines = len(text.wrap(self.app.console, width)) if text.plain else 0
+        plain = text.plain
+        if not plain:
+            lines = 0
+        elif "\n" not in plain and cell_len(plain) <= width:
+            lines = 1  # the usual case, a line that fits: no need to wrap it to count its lines
+        else:
+            lines = len(text.wrap(self.app.console, width))
         preview.update(text, layout=lines != self._preview_lines)
         self._preview_lines = lines
 
