@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
 
 from tutor.commands import TutorCommands
 from tutor.keys import HELP_KEY, THEME_KEY
@@ -48,15 +47,8 @@ class BackpropTutor(App):
 
     # --- start-up ------------------------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen:
-        # Home is the first screen itself rather than a screen pushed over Textual's empty default one:
-        # then it is laid out and painted once, with its footer keys a frame later, as in any Textual app
-        # (pushed, it was laid out again for the push and its footer composed before the first paint).
-        return HomeScreen()
-
     def on_mount(self) -> None:
-        if not any(isinstance(screen, HomeScreen) for screen in self.screen_stack):
-            self.push_screen(HomeScreen())  # an app whose first screen is another one (see classroom_app)
+        self.push_screen(HomeScreen())
         self._home_up = True
         self._check_size()
         # The progress store (sqlite3) and the lessons (numpy, the answer checker) wait until the

@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Sequence
 
 from textual import events
-from textual.app import App
-from textual.screen import Screen
 
 from tutor.app import BackpropTutor
 from tutor.learners import Learner, Registry
@@ -24,9 +22,6 @@ class ClassroomTutor(BackpropTutor):
         self.class_dir = Path(class_dir)
         self.learner: Learner | None = None
         self.registry: Registry | None = None
-
-    def get_default_screen(self) -> Screen:
-        return App.get_default_screen(self)  # home is built after sign-in, not under the sign-in screen
 
     def on_mount(self, event: events.Mount) -> None:
         # The tutor proper starts only after sign-in: keep BackpropTutor.on_mount from opening a store now.

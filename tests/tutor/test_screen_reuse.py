@@ -1,5 +1,5 @@
-"""Screens the app keeps: home is the first screen, one lesson screen shows every lesson, and screens
-that were closed leave nothing of themselves behind (their keys, their headers)."""
+"""Screens the app keeps: one lesson screen shows every lesson, and screens that were closed leave
+nothing of themselves behind (their keys, their headers)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from textual.widgets._footer import FooterKey
 
 from tutor.app import make_app
 from tutor.progress import Progress
-from tutor.screens.home import HomeScreen
 from tutor.screens.lesson import LessonScreen
 from tutor.widgets.answer import AnswerBox
 from tutor.widgets.feedback import FeedbackPanel, HintLadder
@@ -40,20 +39,6 @@ def exercise_lessons(curriculum):
 def watchers(node, name: str) -> list:
     """The watchers registered on `node`'s reactive `name` (Textual keeps them on the node)."""
     return getattr(node, "__watchers", {}).get(name, [])
-
-
-async def test_home_is_the_first_screen_not_one_pushed_over_an_empty_one(tmp_path):
-    app = returning_learner(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        assert len(app.screen_stack) == 1 and isinstance(app.screen_stack[0], HomeScreen)
-        lesson = app.curriculum.lessons[0]
-        app.open_lesson(lesson.id)
-        await pilot.pause()
-        assert [type(s) for s in app.screen_stack] == [HomeScreen, LessonScreen]
-        await pilot.press("escape")
-        await pilot.pause()
-        assert [type(s) for s in app.screen_stack] == [HomeScreen]  # escape goes home, not to a blank screen
 
 
 async def test_one_lesson_screen_shows_the_next_lesson_afresh_and_each_lesson_where_it_was_left(tmp_path):
