@@ -38,6 +38,8 @@ MAX_MESSAGE = 256 * 1024
 REFILL_QUIET = 1.0
 #: The size sessions are prepared at before any browser has said its size.
 DEFAULT_SIZE = (80, 24)
+#: Prepared sessions ending before they are ready, one after another, before the starter stops preparing.
+FAILED_PREPARES = 3
 #: This process's name in /proc (ps, top); its sessions are named by serve_pool.
 STARTER_NAME = "tutor-starter"
 
@@ -106,6 +108,9 @@ class Starter:
         if self.pool_size:
             self.lower_priority = can_return_to_normal_priority()
         self.announced = False
+        #: Prepared sessions that ended before they were ready, in a row: the pool stops at FAILED_PREPARES.
+        self.failed_prepares = 0
+        self.parent = os.getppid()
         self.stopping = False
 
     def _on_stop(self, *_: object) -> None:
@@ -126,6 +131,8 @@ class Starter:
                 else:
                     self._heard_from(sock)
             self._reap()
+            if os.getppid() != self.parent:  # the server has gone without stopping us: end its sessions
+                self.stopping = True
             if not self.stopping:
                 self._refill()
         self._stop_children()
@@ -184,12 +191,21 @@ class Starter:
             message = b""
         del self.preparing[pid]
         if message == READY_MESSAGE:
+            self.failed_prepares = 0
             self.ready[pid] = sock
             if not self.announced and len(self.ready) >= self.pool_size:
                 self.announced = True
                 print(f"prepared {len(self.ready)}", flush=True)
         else:
             sock.close()
+            self._prepare_failed()
+
+    def _prepare_failed(self) -> None:
+        self.failed_prepares += 1
+        if self.failed_prepares >= FAILED_PREPARES and self.pool_size:
+            self.pool_size = 0
+            print("backprop-tutor: sessions could not be prepared in advance; each browser's session starts when "
+                  "it connects", file=sys.stderr, flush=True)
 
     def _refill(self) -> None:
         missing = self.pool_size - len(self.ready) - len(self.preparing)
@@ -233,6 +249,8 @@ class Starter:
             code = body()
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 1
+        except KeyboardInterrupt:  # Ctrl+C in serve's terminal reaches every process of the class
+            code = 130
         except BaseException:
             traceback.print_exc()
         finally:
@@ -250,10 +268,14 @@ class Starter:
                 return
             if pid == 0:
                 return
-            for pool in (self.preparing, self.ready):
-                sock = pool.pop(pid, None)
-                if sock is not None:
-                    sock.close()
+            sock = self.ready.pop(pid, None)
+            if sock is not None:
+                sock.close()
+            sock = self.preparing.pop(pid, None)
+            if sock is not None:  # it ended before it was ready
+                sock.close()
+                if not self.stopping:
+                    self._prepare_failed()
             conn = self.children.pop(pid, None)
             if conn is not None:
                 try:
