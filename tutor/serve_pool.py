@@ -33,6 +33,9 @@ PREPARE_NICE = 10
 #: Seconds between checks that a prepared session has finished its first layout and settled.
 SETTLE_POLL = 0.05
 MAX_MESSAGE = 256 * 1024
+#: Output that is not a frame (OSC: the mouse pointer's shape, the clipboard; BEL), kept while frames are
+#: held and sent once a browser is attached; at most MAX_KEPT of them.
+_KEPT, MAX_KEPT = ("\x1b]", "\x07"), 64
 
 
 def set_process_name(name: str) -> None:
@@ -73,24 +76,34 @@ class ReadyDriver(WebDriver):
         self._frames_held = True
         self._browser_size: Size | None = None
         self._frames_drawn = 0
+        self._recording = False
+        #: Terminal commands written while held that are not frames (the pointer shape), sent on attach.
+        self._kept: list[str] = []
         self._settle_timer = None
         self._settled_checks = 0
 
     # -- before a browser ------------------------------------------------------------------------
 
     def start_application_mode(self) -> None:
+        # Everything the web driver writes as it starts (the hello textual-serve waits for, then the
+        # terminal modes: alternate screen, mouse, no cursor, bracketed paste) is kept for the browser.
         self._write = self._prelude.append
+        self._recording = True
         input_thread, self._key_thread = self._key_thread, _StartLater()
         try:
             super().start_application_mode()
         finally:
             self._key_thread = input_thread
+            self._recording = False
         self._write = _drop
         self._settle_timer = self._app.set_interval(SETTLE_POLL, self._check_settled, name="ready-session")
 
     def write(self, data: str) -> None:
-        if self._frames_held:
-            self._frames_drawn += 1
+        if self._frames_held and not self._recording:
+            if data.startswith(_KEPT) and len(self._kept) < MAX_KEPT:
+                self._kept.append(data)  # not a picture: what the browser should still be told
+            else:
+                self._frames_drawn += 1
             return
         super().write(data)
 
@@ -146,6 +159,9 @@ class ReadyDriver(WebDriver):
         self._write = self._write_out
         self._write(b"".join(self._prelude))  # "__GANGLION__", then the terminal modes
         self._prelude = []
+        for data in self._kept:
+            WebDriver.write(self, data)
+        self._kept = []
         previous = self._input_reader
         self._input_reader = InputReader()  # fd 0 is the connection's pipe now
         selector = getattr(previous, "_selector", None)

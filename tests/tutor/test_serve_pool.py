@@ -203,3 +203,26 @@ async def test_stopping_while_sessions_are_still_being_prepared_leaves_no_proces
             served.stop()
     assert status == 0 and "Traceback" not in err, err
     assert _gone(everyone | {served.proc.pid})
+
+
+async def test_a_prepared_session_sets_up_the_browsers_terminal_as_a_session_forked_on_arrival_does(pooled):
+    """Alternate screen, mouse, hidden cursor, bracketed paste: the same bytes, in the same order, before
+    the first frame, whether the session was prepared or forked when its browser arrived."""
+    await until(lambda: len(named(pooled, READY)) == 2, what="two prepared sessions")
+    sessions = [BrowserSession(pooled.url, render=False) for _ in range(3)]
+    await asyncio.gather(*(s.connect() for s in sessions))  # two prepared, one forked on arrival
+    try:
+        await asyncio.gather(*(s.wait_for(*PAINTED) for s in sessions))
+    finally:
+        for s in sessions:
+            await s.close()
+
+    def before_first_frame(session: BrowserSession) -> list[bytes]:
+        first = next(i for i, m in enumerate(session.messages) if b"Sign in" in m or b"\x1b[1;1H" in m)
+        return session.messages[:first]
+
+    setups = [before_first_frame(s) for s in sessions]
+    assert setups[0] == setups[1] == setups[2]
+    modes = b"".join(setups[0])
+    for mode in (b"\x1b[?1049h", b"\x1b[?1000h", b"\x1b[?25l", b"\x1b[?2004h"):
+        assert mode in modes
