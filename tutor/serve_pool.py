@@ -17,6 +17,8 @@ import gc
 import json
 import os
 import socket
+import sys
+import time
 from threading import Thread
 
 from textual import events
@@ -33,6 +35,8 @@ PREPARE_NICE = 10
 #: Seconds between checks that a prepared session has finished its first layout and settled.
 SETTLE_POLL = 0.05
 MAX_MESSAGE = 256 * 1024
+#: Seconds a session handed to a browser of another size waits for its resize to be laid out.
+RESIZE_WAIT = 0.5
 #: Output that is not a frame (OSC: the mouse pointer's shape, the clipboard; BEL), kept while frames are
 #: held and sent once a browser is attached; at most MAX_KEPT of them.
 _KEPT, MAX_KEPT = ("\x1b]", "\x07"), 64
@@ -179,6 +183,10 @@ class ReadyDriver(WebDriver):
         screen = app.screen
         screen.screen_layout_refresh_signal.subscribe(app, self._laid_out, immediate=True)
         app.post_message(events.Resize(self._browser_size, self._browser_size))
+        # Should the resize not reach the screen's layout (it always has), lay it out here, at the
+        # browser's size: frames are never held for long, nor shown at another size.
+        self._resized_by = time.monotonic() + RESIZE_WAIT
+        self._resize_watch = app.set_interval(RESIZE_WAIT / 5, self._check_resized, name="ready-session-resize")
 
     def _write_out(self, data: bytes) -> None:
         os.write(self.fileno, data)
@@ -186,14 +194,26 @@ class ReadyDriver(WebDriver):
     def _laid_out(self, screen) -> None:
         """After each layout of the screen: show it once it has the browser's size."""
         if self._frames_held and screen._compositor.size == self._browser_size:
-            screen.screen_layout_refresh_signal.unsubscribe(self._app)
             self._show()
+
+    def _check_resized(self) -> None:
+        screen = self._app.screen
+        if self._frames_held and screen._compositor.size == self._browser_size:
+            self._show()
+        elif self._frames_held and time.monotonic() > self._resized_by:
+            print("backprop-tutor: a prepared session's resize was laid out late", file=sys.__stderr__, flush=True)
+            screen._refresh_layout(self._browser_size)  # publishes the layout signal: see _laid_out
+            if self._frames_held:
+                self._show()
+        if not self._frames_held:
+            self._resize_watch.stop()
 
     def _show(self) -> None:
         """The browser's first frame: the whole screen, as laid out now."""
         self._frames_held = False
         app = self._app
         screen = app.screen
+        screen.screen_layout_refresh_signal.unsubscribe(app)
         app._display(screen, screen._compositor.render_update(full=True, screen_stack=app._background_screens))
         gc.enable()
 
