@@ -226,3 +226,33 @@ async def test_a_prepared_session_sets_up_the_browsers_terminal_as_a_session_for
     modes = b"".join(setups[0])
     for mode in (b"\x1b[?1049h", b"\x1b[?1000h", b"\x1b[?25l", b"\x1b[?2004h"):
         assert mode in modes
+
+
+def _running(pid: int) -> bool:
+    """Whether pid is a live process (an ended one not yet reaped by its new parent does not count)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+async def test_if_serve_itself_is_killed_its_starter_ends_every_session(tmp_path):
+    served = Served(tmp_path, ready=2)
+    everyone: set[int] = set()
+    try:
+        served.wait_until_prepared()
+        session = await BrowserSession(served.url).connect()
+        await session.wait_for(*PAINTED)
+        everyone = set(descendants(served.proc.pid))
+        assert named(served, SESSION) and named(served, READY)
+        served.proc.kill()  # SIGKILL: serve cannot stop anything itself
+        served.proc.wait()
+        await until(lambda: not any(_running(p) for p in everyone), timeout=30,
+                    what="the starter and its sessions to end")
+        await session.close()
+    finally:  # should the test fail, leave nothing running
+        served.proc.kill()
+        for pid in everyone:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
