@@ -139,9 +139,9 @@ async def _round(n: int, *, ready: int, starter: bool = True, size: tuple[int, i
             for s in sessions:
                 await s.close()
             _status, out, _err = served.stop()
-    late = out.count("resize was laid out late")  # serve_pool's safety net (it should never be needed)
+    late = out.count("first frame was shown late")  # serve_pool's safety net (it should never be needed)
     if late:
-        print(f"warning: {late} prepared sessions laid their resize out late", file=sys.stderr)
+        print(f"warning: {late} prepared sessions showed their first frame late", file=sys.stderr)
     return {"late_resizes": late, "fill_s": fill_s, "times": sorted(times), "sessions_seen": len(pids), "prepared_used": len(pooled),
             "cpu_pooled": sorted(pooled), "cpu_forked": sorted(forked), "server_cpu": server_cpu,
             "waiting_pss": _median_mib(waiting_mem, 0), "waiting_rss": _median_mib(waiting_mem, 1),

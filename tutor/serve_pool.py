@@ -177,16 +177,15 @@ class ReadyDriver(WebDriver):
         app = self._app
         self._browser_size = Size(*size)
         self._size = size
+        # Should the first frame not be shown by the layout at the browser's size (it always has been),
+        # lay the screen out here at that size: frames are never held for long, nor shown at another size.
+        self._resized_by = time.monotonic() + RESIZE_WAIT
+        self._resize_watch = app.set_interval(RESIZE_WAIT / 5, self._check_resized, name="ready-session-resize")
         if app.size == self._browser_size:
             self._show()
             return
-        screen = app.screen
-        screen.screen_layout_refresh_signal.subscribe(app, self._laid_out, immediate=True)
+        app.screen.screen_layout_refresh_signal.subscribe(app, self._laid_out, immediate=True)
         app.post_message(events.Resize(self._browser_size, self._browser_size))
-        # Should the resize not reach the screen's layout (it always has), lay it out here, at the
-        # browser's size: frames are never held for long, nor shown at another size.
-        self._resized_by = time.monotonic() + RESIZE_WAIT
-        self._resize_watch = app.set_interval(RESIZE_WAIT / 5, self._check_resized, name="ready-session-resize")
 
     def _write_out(self, data: bytes) -> None:
         os.write(self.fileno, data)
@@ -201,7 +200,8 @@ class ReadyDriver(WebDriver):
         if self._frames_held and screen._compositor.size == self._browser_size:
             self._show()
         elif self._frames_held and time.monotonic() > self._resized_by:
-            print("backprop-tutor: a prepared session's resize was laid out late", file=sys.__stderr__, flush=True)
+            print("backprop-tutor: a prepared session's first frame was shown late", file=sys.__stderr__, flush=True)
+            self._resized_by = float("inf")  # once
             screen._refresh_layout(self._browser_size)  # publishes the layout signal: see _laid_out
             if self._frames_held:
                 self._show()
@@ -210,8 +210,10 @@ class ReadyDriver(WebDriver):
 
     def _show(self) -> None:
         """The browser's first frame: the whole screen, as laid out now."""
-        self._frames_held = False
         app = self._app
+        if app._batch_count:  # changes are being batched and nothing would be drawn: try again after
+            return
+        self._frames_held = False
         screen = app.screen
         screen.screen_layout_refresh_signal.unsubscribe(app)
         app._display(screen, screen._compositor.render_update(full=True, screen_stack=app._background_screens))
