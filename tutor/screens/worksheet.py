@@ -10,11 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from tutor.keys import ANOTHER_KEY, GRADCHECK_KEY, HINT_KEY, key
-from tutor.widgets.footer import KeysFooter
-from tutor.widgets.network import NetworkView
+from tutor.widgets.cell_table import CellTable, Column
+from tutor.widgets.keys_bar import KeysBar
+from tutor.widgets.network import network_picture
+from tutor.widgets.text_lines import TextLines
 from tutor.worksheet_session import WorksheetSession
 
 #: From this width the picture stands beside the table instead of above it.
@@ -58,6 +60,8 @@ class WorksheetScreen(Screen[None]):
         Binding("f6", "summary", "Summary", key_display="F6"),
         Binding("escape", "leave", "Back"),
     ]
+    #: The answer box has the focus from the start (nothing else is focused first and then blurred).
+    AUTO_FOCUS = "#ws-input"
 
     def __init__(self, session: WorksheetSession, renew: Callable[[], WorksheetSession] | None = None) -> None:
         super().__init__()
@@ -72,22 +76,18 @@ class WorksheetScreen(Screen[None]):
         yield Static(id="ws-title")
         with Container(id="ws-body"):
             with VerticalScroll(id="ws-pane"):
-                yield NetworkView(id="ws-picture")
+                yield TextLines(id="ws-picture")
                 yield Static(id="ws-report")
-            yield DataTable(id="ws-table", cursor_type="row", zebra_stripes=False)
+            yield CellTable(self._columns(), id="ws-table")
         with Horizontal(id="ws-entry"):
             yield Static(id="ws-cell")
             yield Input(id="ws-input", compact=True, placeholder="a number, or arithmetic such as 0.25*0.6")
         with VerticalScroll(id="ws-feedback-pane"):
             yield Static(id="ws-feedback")
-        yield KeysFooter(compact=True)
+        yield KeysBar()
 
     def on_mount(self) -> None:
         self.sub_title = self.session.origin.title
-        table = self.query_one("#ws-table", DataTable)
-        table.add_column("cell", key="cell", width=max(len(c.label) for c in self.session.ws.cells))
-        table.add_column("yours", key="yours", width=YOURS)
-        table.add_column("mark", key="mark")
         self._fill_table()
         first = next((i for i, c in enumerate(self.session.ws.cells) if c.address not in self.session.answers), 0)
         self.go(first)
@@ -103,22 +103,27 @@ class WorksheetScreen(Screen[None]):
 
     # --- drawing -------------------------------------------------------------------------------
 
+    def _columns(self) -> list[Column]:
+        return [Column("cell", "cell", max(len(c.label) for c in self.session.ws.cells)),
+                Column("yours", "yours", YOURS), Column("mark", "mark")]
+
     def _fill_table(self) -> None:
-        table = self.query_one("#ws-table", DataTable)
-        table.clear()
-        for c in self.session.ws.cells:
-            table.add_row(c.label, self._yours(c.address), mark(self.session, c.address), key=c.address)
+        table = self.query_one("#ws-table", CellTable)
+        table.columns = tuple(self._columns())
+        table.set_rows([(c.address, self._row(c.address)) for c in self.session.ws.cells])
         self._title()
+
+    def _row(self, address: str) -> dict[str, str | Text]:
+        return {"cell": self.session.ws.cell(address).label, "yours": self._yours(address),
+                "mark": mark(self.session, address)}
 
     def _yours(self, address: str) -> str:
         text = self.session.answers.get(address, "")
         return text if len(text) <= YOURS else text[:YOURS - 1] + "…"
 
     def _refresh_rows(self) -> None:
-        table = self.query_one("#ws-table", DataTable)
-        for c in self.session.ws.cells:
-            table.update_cell(c.address, "yours", self._yours(c.address))
-            table.update_cell(c.address, "mark", mark(self.session, c.address), update_width=True)
+        table = self.query_one("#ws-table", CellTable)
+        table.set_rows([(c.address, self._row(c.address)) for c in self.session.ws.cells], cursor=self.row)
         self._title()
 
     def _title(self) -> None:
@@ -139,9 +144,7 @@ class WorksheetScreen(Screen[None]):
         the picture on its unit."""
         cells = self.session.ws.cells
         self.row = max(0, min(len(cells) - 1, row))
-        table = self.query_one("#ws-table", DataTable)
-        if table.cursor_row != self.row:
-            table.move_cursor(row=self.row, animate=False)
+        self.query_one("#ws-table", CellTable).move_cursor(self.row)
         c = self.cell
         self.query_one("#ws-cell", Static).update(Text(f"{c.label} = ", style="bold"))
         box = self.query_one("#ws-input", Input)
@@ -193,8 +196,12 @@ class WorksheetScreen(Screen[None]):
         fan = None
         if c.quantity == "hidden-delta":
             fan = unit_label(spec.network.sizes, c.layer + 1, c.unit)
-        view = self.query_one("#ws-picture", NetworkView)
-        view.show(spec.network, spec.input, spec.target, None, fan, asked, s.picture_numbers(), s.givens_notes())
+        view = self.query_one("#ws-picture", TextLines)
+        try:
+            view.update(network_picture(spec.network, spec.input, spec.target, None, fan, asked, s.picture_numbers(),
+                                        s.givens_notes()))
+        except Exception as exc:  # a picture that cannot be drawn must not take the worksheet down
+            view.update(Text(f"(the network picture could not be drawn: {exc})", style="dim"))
         view.display = True
         self.query_one("#ws-report", Static).display = False
         self.call_after_refresh(self._scroll_picture)
@@ -204,8 +211,7 @@ class WorksheetScreen(Screen[None]):
         from engine.network import unit_label
 
         c, pane = self.cell, self.query_one("#ws-pane", VerticalScroll)
-        view = self.query_one("#ws-picture", NetworkView)
-        lines = str(view.render()).splitlines()
+        lines = self.query_one("#ws-picture", TextLines).render().plain.splitlines()
         target = None
         if c.layer is not None and c.unit is not None and c.kind in ("net", "a", "delta"):
             label = f" {unit_label(self.session.ws.spec.network.sizes, c.layer + 1, c.unit)} "
@@ -246,12 +252,9 @@ class WorksheetScreen(Screen[None]):
                 return i
         return min(here + 1, len(cells) - 1)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        # Only a click moves the cursor from the table itself (the click gives the table the focus);
-        # the table's own highlight after it is filled is not a move.
-        if event.data_table.has_focus and event.cursor_row != self.row:
-            self.report = None
-            self.go(event.cursor_row)
+    def on_cell_table_row_clicked(self, event: CellTable.RowClicked) -> None:
+        self.report = None
+        self.go(event.row)
 
     # --- actions -------------------------------------------------------------------------------
 
