@@ -9,6 +9,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, VerticalScroll
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
@@ -21,6 +22,8 @@ from tutor.worksheet_session import WorksheetSession
 
 #: From this width the picture stands beside the table instead of above it.
 WIDE = 150
+#: Lines of the screen outside the picture and the table: header, title, answer line, two of feedback, footer.
+FIXED_LINES = 6
 #: The width of the column of the learner's answers (a longer one is shown cut, in full in the box).
 YOURS = 14
 RIGHT, WRONG, CARRIED = "green", "bold red", "yellow"
@@ -67,18 +70,31 @@ class WorksheetScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.renew = renew
+        # set before the header is mounted, which then shows it at once instead of in a later frame
+        self.sub_title = session.origin.title
         self.row = 0
         #: what the pane shows instead of the picture ("summary", "probe"), until the learner moves on
         self.report: str | None = None
+        self._picture_shows: tuple | None = None
+        self._picture_text = Text()
 
     def compose(self) -> ComposeResult:
+        # Everything the first frame shows is decided here, before the widgets are styled: the row,
+        # the picture, the layout and which panes scroll. (Decided after mounting, each is a restyle
+        # or a relayout, and the complete screen a frame or two later.)
+        cells, answers = self.session.ws.cells, self.session.answers
+        self.row = next((i for i, c in enumerate(cells) if c.address not in answers), 0)
+        picture = self._drawn_picture()
+        wide, pane_scrolls, table_scrolls = self._fits(self.app.size, picture.plain.count("\n") + 1)
         yield Header()
         yield Static(id="ws-title")
-        with Container(id="ws-body"):
-            with VerticalScroll(id="ws-pane"):
-                yield TextLines(id="ws-picture")
-                yield Static(id="ws-report")
-            yield CellTable(self._columns(), id="ws-table")
+        with Container(id="ws-body", classes="-wide" if wide else None):
+            with VerticalScroll(id="ws-pane", classes="-scrolls" if pane_scrolls else None):
+                yield TextLines(picture, id="ws-picture")
+                report = Static(id="ws-report")
+                report.display = False
+                yield report
+            yield CellTable(self._columns(), id="ws-table", classes="-scrolls" if table_scrolls else None)
         with Horizontal(id="ws-entry"):
             yield Static(id="ws-cell")
             yield Input(id="ws-input", compact=True, placeholder="a number, or arithmetic such as 0.25*0.6")
@@ -87,19 +103,25 @@ class WorksheetScreen(Screen[None]):
         yield KeysBar()
 
     def on_mount(self) -> None:
-        self.sub_title = self.session.origin.title
         self._fill_table()
-        first = next((i for i, c in enumerate(self.session.ws.cells) if c.address not in self.session.answers), 0)
-        self.go(first)
-        self._layout(self.size.width)
+        self.go(self.row)
         if self.session.complete:
             self.show_report("summary")
 
     def on_resize(self, event: events.Resize) -> None:
-        self._layout(event.size.width)
+        wide, pane_scrolls, table_scrolls = self._fits(event.size, self.query_one("#ws-picture", TextLines).line_count)
+        self.query_one("#ws-body").set_class(wide, "-wide")
+        self.query_one("#ws-pane").set_class(pane_scrolls, "-scrolls")
+        self.query_one("#ws-table").set_class(table_scrolls, "-scrolls")
 
-    def _layout(self, width: int) -> None:
-        self.query_one("#ws-body").set_class(width >= WIDE, "-wide")
+    def _fits(self, size: Size, picture_lines: int) -> tuple[bool, bool, bool]:
+        """Whether the picture stands beside the table, and whether the pane and the table will scroll
+        (their scrollbars are then there from the first frame: Textual adds one only after laying the
+        screen out, and then lays it out again)."""
+        wide = size.width >= WIDE
+        body = size.height - FIXED_LINES
+        height = body if wide else body // 2
+        return wide, picture_lines > height, len(self.session.ws.cells) + 1 > height
 
     # --- drawing -------------------------------------------------------------------------------
 
@@ -186,24 +208,39 @@ class WorksheetScreen(Screen[None]):
             out.append("?" if value is None else value.replace("-", "−"), style="bold" if own else "")
         return out
 
-    def _picture(self) -> None:
+    def _picture_of(self) -> tuple:
+        """What the picture shows for the current cell: the unit whose paths are lit, the quantity
+        asked for (none once answered), the learner's numbers."""
         from engine.network import unit_label
 
         s, c = self.session, self.cell
-        spec = s.ws.spec
         answered = c.address in s.answers
         asked = None if answered else (c.name if c.kind in ("net", "a", "delta", "E", "grad_weights") else None)
-        fan = None
-        if c.quantity == "hidden-delta":
-            fan = unit_label(spec.network.sizes, c.layer + 1, c.unit)
+        fan = unit_label(s.ws.spec.network.sizes, c.layer + 1, c.unit) if c.quantity == "hidden-delta" else None
+        return s, fan, asked, tuple(s.picture_numbers().items())
+
+    def _drawn_picture(self) -> Text:
+        """The network picture for the current cell (drawn again only when what it shows has changed)."""
+        shows = self._picture_of()
+        if shows != self._picture_shows:
+            s, fan, asked, numbers = shows
+            spec = s.ws.spec
+            try:
+                self._picture_text = network_picture(spec.network, spec.input, spec.target, None, fan, asked,
+                                                     dict(numbers), s.givens_notes())
+            except Exception as exc:  # a picture that cannot be drawn must not take the worksheet down
+                self._picture_text = Text(f"(the network picture could not be drawn: {exc})", style="dim")
+            self._picture_shows = shows
+        return self._picture_text
+
+    def _picture(self) -> None:
         view = self.query_one("#ws-picture", TextLines)
-        try:
-            view.update(network_picture(spec.network, spec.input, spec.target, None, fan, asked, s.picture_numbers(),
-                                        s.givens_notes()))
-        except Exception as exc:  # a picture that cannot be drawn must not take the worksheet down
-            view.update(Text(f"(the network picture could not be drawn: {exc})", style="dim"))
-        view.display = True
-        self.query_one("#ws-report", Static).display = False
+        picture = self._drawn_picture()
+        if view.render() is not picture:
+            view.update(picture)
+        if not view.display:
+            view.display = True
+            self.query_one("#ws-report", Static).display = False
         self.call_after_refresh(self._scroll_picture)
 
     def _scroll_picture(self) -> None:

@@ -40,6 +40,11 @@ class TextLines(Widget):
         """The text shown (its plain form is what a reader of the screen sees)."""
         return self._text
 
+    @property
+    def line_count(self) -> int:
+        """How many lines the text takes."""
+        return self._text.plain.count("\n") + 1
+
     def _segment_lines(self) -> list[list[Segment]]:
         if self._lines is None:
             whole = Text(end="").append_text(self._text)  # the text's own style as a span: render draws spans only
