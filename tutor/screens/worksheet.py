@@ -11,19 +11,23 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.widgets import Header, Input, Static
+from textual.widget import Widget
+from textual.widgets import Input, Static
 
 from tutor.keys import ANOTHER_KEY, GRADCHECK_KEY, HINT_KEY, key
 from tutor.widgets.cell_table import CellTable, Column
 from tutor.widgets.keys_bar import KeysBar
 from tutor.widgets.network import network_picture
 from tutor.widgets.text_lines import TextLines
+from tutor.widgets.title_bar import TitleBar
 from tutor.worksheet_session import WorksheetSession
 
 #: From this width the picture stands beside the table instead of above it.
 WIDE = 150
 #: Lines of the screen outside the picture and the table: header, title, answer line, two of feedback, footer.
 FIXED_LINES = 6
+#: The same with one line of feedback, the fewest it takes.
+MIN_FIXED_LINES = 5
 #: The width of the column of the learner's answers (a longer one is shown cut, in full in the box).
 YOURS = 14
 RIGHT, WRONG, CARRIED = "green", "bold red", "yellow"
@@ -70,7 +74,6 @@ class WorksheetScreen(Screen[None]):
         super().__init__()
         self.session = session
         self.renew = renew
-        # set before the header is mounted, which then shows it at once instead of in a later frame
         self.sub_title = session.origin.title
         self.row = 0
         #: what the pane shows instead of the picture ("summary", "probe"), until the learner moves on
@@ -86,7 +89,7 @@ class WorksheetScreen(Screen[None]):
         self.row = next((i for i, c in enumerate(cells) if c.address not in answers), 0)
         picture = self._drawn_picture()
         wide, pane_scrolls, table_scrolls = self._fits(self.app.size, picture.plain.count("\n") + 1)
-        yield Header()
+        yield TitleBar()
         yield Static(id="ws-title")
         with Container(id="ws-body", classes="-wide" if wide else None):
             with VerticalScroll(id="ws-pane", classes="-scrolls" if pane_scrolls else None):
@@ -114,12 +117,16 @@ class WorksheetScreen(Screen[None]):
         self.query_one("#ws-pane").set_class(pane_scrolls, "-scrolls")
         self.query_one("#ws-table").set_class(table_scrolls, "-scrolls")
 
-    def _fits(self, size: Size, picture_lines: int) -> tuple[bool, bool, bool]:
+    def _fits(self, size: Size, picture_lines: int, room: bool = False) -> tuple[bool, int | bool, bool]:
         """Whether the picture stands beside the table, and whether the pane and the table will scroll
         (their scrollbars are then there from the first frame: Textual adds one only after laying the
-        screen out, and then lays it out again)."""
+        screen out, and then lays it out again). With `room`, the second is the most lines the pane
+        can have instead (with one line of feedback)."""
         wide = size.width >= WIDE
         body = size.height - FIXED_LINES
+        if room:
+            body += FIXED_LINES - MIN_FIXED_LINES
+            return wide, body if wide else (body + 1) // 2, False
         height = body if wide else body // 2
         return wide, picture_lines > height, len(self.session.ws.cells) + 1 > height
 
@@ -241,13 +248,16 @@ class WorksheetScreen(Screen[None]):
         if not view.display:
             view.display = True
             self.query_one("#ws-report", Static).display = False
-        self.call_after_refresh(self._scroll_picture)
+        if self.query_one("#ws-pane").size.height:
+            self.call_after_refresh(self._scroll_picture)  # once the new picture is laid out
+        else:
+            self._scroll_picture()
 
-    def _scroll_picture(self) -> None:
-        """Keep the current cell's unit in sight when the picture is taller than its pane."""
+    def _picture_top(self) -> int:
+        """The picture's line to show at the top of the pane: the current cell's unit, else E and the weights."""
         from engine.network import unit_label
 
-        c, pane = self.cell, self.query_one("#ws-pane", VerticalScroll)
+        c = self.cell
         lines = self.query_one("#ws-picture", TextLines).render().plain.splitlines()
         target = None
         if c.layer is not None and c.unit is not None and c.kind in ("net", "a", "delta"):
@@ -257,7 +267,24 @@ class WorksheetScreen(Screen[None]):
             target = next((i for i, line in enumerate(lines) if line.startswith("E =")), None)
         if target is None:
             target = next((i for i, line in enumerate(lines) if line.startswith("E =")), 0)
-        pane.scroll_to(y=max(0, target - 1), animate=False)
+        return max(0, target - 1)
+
+    def _scroll_picture(self) -> None:
+        """Keep the current cell's unit in sight when the picture is taller than its pane."""
+        pane = self.query_one("#ws-pane", VerticalScroll)
+        top = self._picture_top()
+        if pane.size.height:
+            pane.scroll_to(y=top, animate=False)
+            return
+        # Not laid out yet (the screen is opening): the first layout places the picture at this offset,
+        # so the first frame shows it scrolled. Scrolling now would be cut to nothing (no size yet), and
+        # scrolling after the first frame would paint the screen a second time. The offset is kept
+        # within what the pane can scroll when it is as tall as it can be.
+        most = self.query_one("#ws-picture", TextLines).line_count - self._fits(self.app.size, 0, room=True)[1]
+        top = max(0, min(top, most))
+        pane.set_reactive(Widget.scroll_y, float(top))
+        pane.set_reactive(Widget.scroll_target_y, float(top))
+        pane.vertical_scrollbar.position = top
 
     # --- answering -----------------------------------------------------------------------------
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.strip import Strip
 from textual.widget import Widget
 
 
@@ -63,6 +65,8 @@ class KeysBar(Widget):
         self.palette: Key | None = None
         self._spans: list[tuple[int, int, Key]] = []  # (start, end, key) of each key on the line
         self._hover: Key | None = None
+        self._drawn_for: tuple | None = None
+        self._strip = Strip([])
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -92,36 +96,49 @@ class KeysBar(Widget):
             self.keys, self.palette = tuple(keys), palette
             self.refresh()
 
-    def _label(self, key: Key) -> Text:
-        hover = key == self._hover and not key.disabled
-        text = Text.assemble((key.display, self.get_component_rich_style("keys-bar--key")),
-                             (" " + key.description if key.description else "",
-                              self.get_component_rich_style("keys-bar--description")))
-        if hover:
-            text.stylize(self.get_component_rich_style("keys-bar--hover"))
+    def _label(self, key: Key, styles: dict[str, Style]) -> Text:
+        text = Text.assemble((key.display, styles["key"]),
+                             (" " + key.description if key.description else "", styles["description"]))
+        if key == self._hover and not key.disabled:
+            text.stylize(styles["hover"])
         if key.disabled:
             text.stylize(Style(dim=True))
         return text
 
-    def render(self) -> Text:
-        width = self.size.width
+    def _line(self, width: int) -> Text:
+        """The keys as one line of `width` cells (and where each key is on it)."""
+        styles = {name: self.get_component_rich_style(f"keys-bar--{name}")
+                  for name in ("key", "description", "hover", "edge")}
         line = Text(no_wrap=True, overflow="crop", end="")
         spans = []
         for key in self.keys:
             start = line.cell_len
-            line.append_text(self._label(key))
+            line.append_text(self._label(key, styles))
             spans.append((start, line.cell_len, key))
             line.append(" ")
         if self.palette is not None:
-            label = self._label(self.palette)
+            label = self._label(self.palette, styles)
             right = width - label.cell_len - 1
             if right > line.cell_len:
                 line.append(" " * (right - line.cell_len))
-                line.append("▏", self.get_component_rich_style("keys-bar--edge"))
+                line.append("▏", styles["edge"])
                 spans.append((right + 1, right + 1 + label.cell_len, self.palette))
                 line.append_text(label)
         self._spans = spans
         return line
+
+    def render(self) -> Text:
+        return self._line(self.size.width)
+
+    def render_line(self, y: int) -> Strip:
+        # drawn by Rich straight into the line (Textual's content path restyles every span each time)
+        width, base = self.size.width, self.rich_style
+        key = (width, base, self.keys, self.palette, self._hover)
+        if key != self._drawn_for:
+            segments = Segment.apply_style(self._line(width).render(self.app.console), base)
+            self._strip = Strip(segments).crop_extend(0, width, base)
+            self._drawn_for = key
+        return self._strip if y == 0 else Strip.blank(width, base)
 
     def key_at(self, x: int) -> Key | None:
         """The key drawn at column x, if any."""
@@ -129,7 +146,7 @@ class KeysBar(Widget):
 
     def text(self) -> str:
         """The line as plain text (what a reader of the screen sees)."""
-        return self.render().plain
+        return self._line(self.size.width).plain
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         key = self.key_at(event.x)
