@@ -8,13 +8,15 @@ figures), with a misconception, carried forward from a wrong earlier number, and
 call is timed back to back with the baseline, answers.check of the same text against the cell's
 true value (parse and one comparison), which alternates going first.
 Opening: in a headless app at 80×24 that is up (home painted, lessons loaded), the time from pressing
-p on the home screen until the last frame of the practice worksheet, its screen complete: the kept
-network drawn again from its seed, its worksheet built, the stored answers read back and marked, the
-screen composed, laid out and painted, its picture scrolled to the current cell. It alternates with
-pressing F1 for the help screen, the baseline, timed the same way; each is closed again. The first
-opening imports the worksheet's modules and is not among these; it is timed on its own, in fresh
-processes. Then the same with every other cell answered (a slip and a carried number among them),
-which each opening reads back and marks again.
+p on the home screen until the last frame that changes the screen, the worksheet complete: the kept
+seed read, the stored answers read back and marked, the screen composed, laid out and painted, its
+picture scrolled to the current cell. It alternates with pressing F1 for the help screen, the
+baseline, timed the same way; each is closed again. Three ways:
+  - the network drawn at an earlier opening in this run (the app keeps the worksheets it drew);
+  - the network drawn again from its seed at each opening, as the first opening in a run does;
+  - every other cell answered (a slip and a carried number among them), read back and marked again.
+The first opening in a run also imports the worksheet's modules, the engine and numpy; it is timed
+on its own, in freshly started processes.
 """
 
 from __future__ import annotations
@@ -179,28 +181,34 @@ async def _open_times(rounds: int) -> dict:
     from tutor.screens.help import HelpScreen
     from tutor.screens.worksheet import WorksheetScreen
 
-    out = {"sheet": [], "help": [], "resumed": [], "help2": []}
+    from tutor.worksheet_session import forget_drawn
+
+    out: dict = {}
     with tempfile.TemporaryDirectory() as data_dir:
         app = make_app(data_dir=pathlib.Path(data_dir), seed=1)
         async with app.run_test(size=(80, 24)) as pilot:
             frames = _Frames(app)
             await _home(pilot)
             await _open_and_close(pilot, frames, "p", WorksheetScreen)  # imports the screen's modules: not timed here
-            for phase, sheet, help_ms in (("empty", "sheet", "help"), ("resumed", "resumed", "help2")):
+            # kept: the network drawn at an earlier opening; drawn: drawn again, as at the first opening
+            for phase in ("kept", "drawn", "resumed"):
                 if phase == "resumed":
                     out["answered"] = _answer_half(app)
+                out[phase], out[phase + " help"] = [], []
                 for r in range(rounds):
-                    pair = [(sheet, "p", WorksheetScreen), (help_ms, "f1", HelpScreen)]
+                    pair = [(phase, "p", WorksheetScreen), (phase + " help", "f1", HelpScreen)]
                     if r % 2:
                         pair.reverse()
                     for name, key, kind in pair:
+                        if name == "drawn":
+                            forget_drawn()
                         out[name].append(await _open_and_close(pilot, frames, key, kind))
     return out
 
 
 def open_worksheet_times(rounds: int) -> dict:
-    """Median ms to open the practice worksheet in a running app (no answers yet, then half answered),
-    each beside opening the help screen."""
+    """Median ms to open the practice worksheet in a running app (its network kept, drawn again, then
+    half answered), each beside opening the help screen."""
     import asyncio
 
     times = asyncio.run(_open_times(rounds))
@@ -253,9 +261,13 @@ def run(quick: bool = False) -> list[dict]:
          "ratio": m["grade_median"] / m["base_median"], "budget": f"< {BUDGET_MS:g} ms",
          "ok": m["grade_median"] < BUDGET_MS},
         {**opening, "measure": "open the practice worksheet, app up: p to the complete screen (vs F1, help): median",
-         "value": o["sheet"], "baseline": o["help"], "ratio": o["sheet"] / o["help"], "ok": o["sheet"] < OPEN_BUDGET_MS},
+         "value": o["kept"], "baseline": o["kept help"], "ratio": o["kept"] / o["kept help"],
+         "ok": o["kept"] < OPEN_BUDGET_MS},
+        {**opening, "measure": "the same, its network drawn again (as at the first opening): median",
+         "value": o["drawn"], "baseline": o["drawn help"], "ratio": o["drawn"] / o["drawn help"],
+         "ok": o["drawn"] < OPEN_BUDGET_MS},
         {**opening, "measure": f"the same with {o['answered']} cells answered, resumed and marked again: median",
-         "value": o["resumed"], "baseline": o["help2"], "ratio": o["resumed"] / o["help2"],
+         "value": o["resumed"], "baseline": o["resumed help"], "ratio": o["resumed"] / o["resumed help"],
          "ok": o["resumed"] < OPEN_BUDGET_MS},
         {"bench": "worksheet", "measure": "the first opening in a freshly started app (imports numpy, the engine): median",
          "value": cold, "unit": "ms", "baseline": None, "ratio": None, "budget": "", "ok": None},

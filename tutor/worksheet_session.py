@@ -62,6 +62,30 @@ def _drawn(seed: int, options: Mapping[str, Any] | None = None, words=None) -> t
     return draw_worksheet(seed, layers, words=words, **options)
 
 
+#: The worksheets drawn in this run by (seed, options), the latest few: coming back to a worksheet
+#: does not draw its network again (a draw re-draws until every misconception stands apart, several
+#: milliseconds). A Worksheet keeps nothing of a learner's: the session holds the answers.
+_KEPT: dict[tuple[int, str], Worksheet] = {}
+KEEP_DRAWN = 8
+
+
+def drawn_worksheet(seed: int, options: Mapping[str, Any] | None = None) -> Worksheet:
+    """The worksheet of the network `draw` gives, with the misconceptions' words; drawn once per run."""
+    key = (seed, json.dumps(dict(options or {}), sort_keys=True, default=str))
+    ws = _KEPT.pop(key, None)
+    if ws is None:
+        ws = _drawn(seed, options, _words())[1]
+    _KEPT[key] = ws  # the newest last; the oldest goes first
+    while len(_KEPT) > KEEP_DRAWN:
+        del _KEPT[next(iter(_KEPT))]
+    return ws
+
+
+def forget_drawn() -> None:
+    """Draw every network again when next opened (benchmarks time a first opening this way)."""
+    _KEPT.clear()
+
+
 @dataclass(frozen=True)
 class Origin:
     """Where a worksheet's numbers come from and where its answers are kept.
@@ -291,7 +315,7 @@ def practice_session(progress, seeds, *, new: bool = False) -> WorksheetSession:
     """The practice network kept in the store (drawn the first time; with `new`, a fresh one)."""
     seed = _stored_or_new(progress, seeds, PRACTICE, DRAW_KEY, new)
     origin = Origin(PRACTICE, "", seed, "Practice: the whole pass", drawn=True)
-    return WorksheetSession.open(_drawn(seed, words=_words())[1], origin, progress)
+    return WorksheetSession.open(drawn_worksheet(seed), origin, progress)
 
 
 def file_session(progress, name: str, text: str) -> WorksheetSession:
@@ -308,7 +332,7 @@ def lesson_session(progress, seeds, lesson, step, *, new: bool = False) -> Works
     """The worksheet of a lesson's worksheet step, on the step's kept numbers (with `new`, fresh ones)."""
     seed = _stored_or_new(progress, seeds, lesson.id, step.seed_key, new)
     origin = Origin(lesson.id, f"{step.id}/", seed, step.title, drawn=True, step_id=step.id)
-    return WorksheetSession.open(_drawn(seed, step.worksheet, _words())[1], origin, progress)
+    return WorksheetSession.open(drawn_worksheet(seed, step.worksheet), origin, progress)
 
 
 def _words():

@@ -24,10 +24,10 @@ from tutor.worksheet_session import WorksheetSession
 
 #: From this width the picture stands beside the table instead of above it.
 WIDE = 150
-#: Lines of the screen outside the picture and the table: header, title, answer line, two of feedback, footer.
-FIXED_LINES = 6
-#: The same with one line of feedback, the fewest it takes.
-MIN_FIXED_LINES = 5
+#: Lines of the screen outside the picture and the table, less the feedback's: header, title, answer line, footer.
+FIXED_LINES = 4
+#: The feedback's lines: at the fewest, most often, at the most.
+FEEDBACK_LINES = (1, 2, 4)
 #: The width of the column of the learner's answers (a longer one is shown cut, in full in the box).
 YOURS = 14
 RIGHT, WRONG, CARRIED = "green", "bold red", "yellow"
@@ -46,6 +46,14 @@ def mark(session: WorksheetSession, address: str) -> Text:
     if verdict.carried:
         return Text("≈ method right, carried from " + names(session, verdict.carried), style=CARRIED)
     return Text("✗ wrong", style=WRONG)
+
+
+def heights(size: Size, feedback: int = FEEDBACK_LINES[1]) -> tuple[bool, int, int]:
+    """Whether the picture stands beside the table on a screen of `size`, and the lines the picture's
+    pane and the table each get when the feedback takes `feedback` lines: the fewer and the more of
+    the two when the lines left are shared between them."""
+    body = size.height - FIXED_LINES - feedback
+    return (True, body, body) if size.width >= WIDE else (False, body // 2, (body + 1) // 2)
 
 
 def names(session: WorksheetSession, addresses) -> str:
@@ -88,7 +96,7 @@ class WorksheetScreen(Screen[None]):
         cells, answers = self.session.ws.cells, self.session.answers
         self.row = next((i for i, c in enumerate(cells) if c.address not in answers), 0)
         picture = self._drawn_picture()
-        wide, pane_scrolls, table_scrolls = self._fits(self.app.size, picture.plain.count("\n") + 1)
+        wide, pane_scrolls, table_scrolls = self._scrolls(self.app.size, picture.plain.count("\n") + 1)
         yield TitleBar()
         yield Static(id="ws-title")
         with Container(id="ws-body", classes="-wide" if wide else None):
@@ -97,10 +105,14 @@ class WorksheetScreen(Screen[None]):
                 report = Static(id="ws-report")
                 report.display = False
                 yield report
-            yield CellTable(self._columns(), id="ws-table", classes="-scrolls" if table_scrolls else None)
+            table = CellTable(self._columns(), id="ws-table", classes="-scrolls" if table_scrolls else None)
+            # the fewest lines it may get, so that the first frame shows the current row above the table's foot
+            table.expected_height = heights(self.app.size, FEEDBACK_LINES[-1])[1]
+            yield table
         with Horizontal(id="ws-entry"):
             yield Static(id="ws-cell")
-            yield Input(id="ws-input", compact=True, placeholder="a number, or arithmetic such as 0.25*0.6")
+            # compact as the style sheet draws it (Input's `compact` styles the box once more, before it is mounted)
+            yield Input(id="ws-input", placeholder="a number, or arithmetic such as 0.25*0.6")
         with VerticalScroll(id="ws-feedback-pane"):
             yield Static(id="ws-feedback")
         yield KeysBar()
@@ -112,22 +124,16 @@ class WorksheetScreen(Screen[None]):
             self.show_report("summary")
 
     def on_resize(self, event: events.Resize) -> None:
-        wide, pane_scrolls, table_scrolls = self._fits(event.size, self.query_one("#ws-picture", TextLines).line_count)
+        wide, pane_scrolls, table_scrolls = self._scrolls(event.size, self.query_one("#ws-picture", TextLines).line_count)
         self.query_one("#ws-body").set_class(wide, "-wide")
         self.query_one("#ws-pane").set_class(pane_scrolls, "-scrolls")
         self.query_one("#ws-table").set_class(table_scrolls, "-scrolls")
 
-    def _fits(self, size: Size, picture_lines: int, room: bool = False) -> tuple[bool, int | bool, bool]:
+    def _scrolls(self, size: Size, picture_lines: int) -> tuple[bool, bool, bool]:
         """Whether the picture stands beside the table, and whether the pane and the table will scroll
         (their scrollbars are then there from the first frame: Textual adds one only after laying the
-        screen out, and then lays it out again). With `room`, the second is the most lines the pane
-        can have instead (with one line of feedback)."""
-        wide = size.width >= WIDE
-        body = size.height - FIXED_LINES
-        if room:
-            body += FIXED_LINES - MIN_FIXED_LINES
-            return wide, body if wide else (body + 1) // 2, False
-        height = body if wide else body // 2
+        screen out, and then lays it out again)."""
+        wide, height, _ = heights(size)
         return wide, picture_lines > height, len(self.session.ws.cells) + 1 > height
 
     # --- drawing -------------------------------------------------------------------------------
@@ -280,7 +286,7 @@ class WorksheetScreen(Screen[None]):
         # so the first frame shows it scrolled. Scrolling now would be cut to nothing (no size yet), and
         # scrolling after the first frame would paint the screen a second time. The offset is kept
         # within what the pane can scroll when it is as tall as it can be.
-        most = self.query_one("#ws-picture", TextLines).line_count - self._fits(self.app.size, 0, room=True)[1]
+        most = self.query_one("#ws-picture", TextLines).line_count - heights(self.app.size, FEEDBACK_LINES[0])[2]
         top = max(0, min(top, most))
         pane.set_reactive(Widget.scroll_y, float(top))
         pane.set_reactive(Widget.scroll_target_y, float(top))

@@ -80,6 +80,8 @@ class CellTable(ScrollView, can_focus=False):
         self._index: dict[str, int] = {}
         self._widths: list[int] = []
         self.cursor_row = 0
+        #: the lines the table will most likely have, for scrolling to a row before it is laid out
+        self.expected_height: int | None = None
 
     # --- contents ------------------------------------------------------------------------------
 
@@ -128,7 +130,8 @@ class CellTable(ScrollView, can_focus=False):
 
     def scroll_to_row(self, row: int) -> None:
         """Scroll the fewest lines that bring `row` into view under the header."""
-        visible = max(1, self.scrollable_content_region.height - 1)
+        height = self.scrollable_content_region.height or self.expected_height or 0
+        visible = max(1, height - 1)
         top = round(self.scroll_y)
         if row < top:
             self.scroll_to(y=row, animate=False, immediate=True)
