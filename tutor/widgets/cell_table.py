@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.geometry import Size
@@ -77,7 +76,6 @@ class CellTable(ScrollView, can_focus=False):
         self.columns: tuple[Column, ...] = tuple(columns)
         self._keys: list[str] = []
         self._rows: dict[str, dict[str, Text]] = {}
-        self._index: dict[str, int] = {}
         self._widths: list[int] = []
         self.cursor_row = 0
         #: the lines the table will most likely have, for scrolling to a row before it is laid out
@@ -88,16 +86,8 @@ class CellTable(ScrollView, can_focus=False):
     def set_rows(self, rows: list[tuple[str, dict[str, str | Text]]], cursor: int = 0) -> None:
         """Replace every row: (key, {column key: text}) in order, with the cursor on row `cursor`."""
         self._keys = [key for key, _ in rows]
-        self._index = {key: i for i, key in enumerate(self._keys)}
         self._rows = {key: {c.key: _text(cells.get(c.key, "")) for c in self.columns} for key, cells in rows}
         self.cursor_row = max(0, min(len(self._keys) - 1, cursor))
-        self._measure()
-
-    def update_row(self, key: str, cells: dict[str, str | Text]) -> None:
-        """Change some cells of the row `key`."""
-        row = self._rows[key]
-        for column, value in cells.items():
-            row[column] = _text(value)
         self._measure()
 
     def get_cell(self, key: str, column: str) -> Text:
