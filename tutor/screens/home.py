@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.keys import ANOTHER_KEY, BACK_KEY, HELP_KEY, HINT_KEY, NEXT_KEY, SOLUTION_KEY
+from tutor.widgets.footer import KeysFooter
 
 WELCOME = f"""\
 **Welcome to backprop-tutor**
@@ -82,7 +83,7 @@ class HomeScreen(Screen[None]):
             )
             yield OptionList(id="lessons")
             yield Static("Loading lessons…", id="home-status")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         if self.app.curriculum is not None:

@@ -41,8 +41,16 @@ class KeysFooter(Footer):
         return tuple(keys), palette
 
     def compose(self):
-        self._shown = self._keys() if self._bindings_ready else None
-        yield from super().compose()
+        # Textual's Footer composes nothing until the first bindings change, then composes again;
+        # the screen's bindings are known already, so the keys are composed once, here.
+        self.set_reactive(Footer._bindings_ready, True)
+        self._shown = self._keys()
+        for widget in super().compose():
+            # a key's `compact` is bound to the footer's; with its class set already, binding it
+            # does not style the key a second time
+            if isinstance(widget, FooterKey):
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
 
     def bindings_changed(self, screen) -> None:
         self._bindings_ready = True
