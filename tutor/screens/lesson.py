@@ -177,6 +177,16 @@ class LessonScreen(Screen[None]):
             self.set_focus(None)
         self.query_one("#lesson-body").scroll_home(animate=False)
         self.refresh_bindings()
+        self.call_after_refresh(self._prepare_next)
+
+    def _prepare_next(self) -> None:
+        """Lay out the text of the step after this one (and of the one before), once this one is on
+        screen, so that moving there is only an update. A text filled with numbers is left to its
+        step: its numbers are drawn when it is shown."""
+        prose = self.query_one("#prose", StepProse)
+        for i in (self.index + 1, self.index - 1):
+            if 0 <= i < len(self.lesson.steps) and not self.lesson.steps[i].scenario:
+                prose.prepare(self.lesson.steps[i].text or "")
 
     # --- what may be shown ------------------------------------------------------------------
 

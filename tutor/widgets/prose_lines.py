@@ -4,6 +4,7 @@ tables and display formulas, every line already broken so that it fits."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+import re
 from functools import cached_property, lru_cache
 
 from rich.cells import cell_len
@@ -22,9 +23,12 @@ INLINE = {"strong": "bold", "em": "italic", "s": "strike"}
 CODE = "$text-warning on $warning 10%"
 LINK = "underline $text-primary"
 TABLE_LINE = "$foreground 20%"
-TABLE_HEAD = "bold $primary"
+TABLE_HEAD = "$primary"
 QUOTE_BAR = "$text-primary 50%"
+BULLET = "$text-primary"
+QUOTE_BACK = "on $boost"
 FORMULA_INDENT = 2
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,8 @@ def _blocks(nodes, width: int, source: list[str]) -> list[tuple[str, list[Conten
         elif kind == "blockquote":
             inner = _stack(_blocks(node.children, width - 3, source))
             bar = Content.styled("▌ ", QUOTE_BAR)
-            out.append(("quote", [bar + line for line in inner]))
+            out.append(("quote", [(bar + line.pad_right(width - 2 - line.cell_length)).stylize_before(QUOTE_BACK)
+                                  for line in inner]))
         elif kind in ("code_block", "fence"):
             code = node.content.rstrip("\n")
             source.append(code)
@@ -132,7 +137,7 @@ def _list(node, width: int, source: list[str]) -> list[Content]:
     lines: list[Content] = []
     for mark, item in zip(marks, items):
         inner = _stack(_blocks(item.children, width - size, source)) or [Content()]
-        lines.append(Content.styled(mark, "bold") + inner[0])
+        lines.append(Content.styled(mark, BULLET) + inner[0])
         lines.extend(Content(" " * size) + line for line in inner[1:])
     return lines
 
@@ -144,8 +149,8 @@ def _inline(node, source: list[str]) -> Content:
     def walk(n, style: str) -> None:
         for child in n.children:
             t = child.type
-            if t == "text":
-                parts.append((child.content, style))
+            if t == "text":  # runs of spaces are one space, as Markdown is read everywhere
+                parts.append((_SPACES.sub(" ", child.content), style))
             elif t == "softbreak":
                 parts.append((" ", style))
             elif t == "hardbreak":
