@@ -59,7 +59,7 @@ def _tree(markdown: str):
     return SyntaxTreeNode(_PARSER.parse(markdown))
 
 
-@lru_cache(maxsize=96)
+@lru_cache(maxsize=32)
 def lay_out(markdown: str, width: int) -> Laid:
     """`markdown` as lines at most `width` cells wide (kept for the last few texts and widths asked)."""
     width = max(width, 12)
