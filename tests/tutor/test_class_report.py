@@ -14,7 +14,8 @@ from lessons.model import Curriculum, Lesson, Step
 from tutor import class_report
 from tutor.cli import main
 from tutor.learners import Registry
-from tutor.progress import BOX_INTERVALS, Progress
+from tutor.progress import Progress
+from tutor.progress_schedule import BOX_INTERVALS
 
 NOW = 2_000_000.0
 

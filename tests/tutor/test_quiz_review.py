@@ -12,7 +12,8 @@ from pilot_helpers import a_wrong_answer, answer_quiz_item, ready
 from tutor import catalog, review
 from tutor.app import make_app
 from tutor.cli import main
-from tutor.progress import BOX_INTERVALS, Progress
+from tutor.progress import Progress
+from tutor.progress_schedule import BOX_INTERVALS
 from tutor.screens.home import HomeScreen
 from tutor.screens.lesson import LessonScreen
 from tutor.screens.quiz import QuizScreen
