@@ -76,6 +76,20 @@ def draw_spec(seed: int, layers: Sequence[int] = (2, 2, 2), *, activations: Sequ
               loss: str = "sse", biases: bool = True, learning_rate: bool = True) -> dict:
     """A fresh practice network as a `solve` spec dict; the same seed and options give the same spec.
 
+    See draw_worksheet, which draws the same network and also returns its worksheet.
+    """
+    return draw_worksheet(seed, layers, activations=activations, loss=loss, biases=biases,
+                          learning_rate=learning_rate)[0]
+
+
+def draw_worksheet(seed: int, layers: Sequence[int] = (2, 2, 2), *, activations: Sequence[str] | None = None,
+                   loss: str = "sse", biases: bool = True, learning_rate: bool = True,
+                   words=None) -> tuple[dict, Worksheet]:
+    """The practice network of draw_spec and its Worksheet (with `words`, see engine.worksheet.Words).
+
+    The draw has worked out every cell's misconceptions to check them; the worksheet returned keeps
+    them, so grading it does not work them out again.
+
     Weights are two-decimal numbers of size 0.1 to 1, inputs 0.05 to 1, biases 0.05 to 0.6, targets
     0.01 or 0.99 for sigmoid outputs (soft targets for softmax with cross-entropy); `activations`
     defaults to sigmoid everywhere. A draw is re-drawn, from the same random stream, until every
@@ -86,11 +100,11 @@ def draw_spec(seed: int, layers: Sequence[int] = (2, 2, 2), *, activations: Sequ
     rng = np.random.default_rng(seed)
     for _ in range(MAX_DRAWS):
         spec = random_spec(rng, layers, activations, loss, biases, learning_rate)
-        ws = Worksheet(spec)  # validates: SpecError for a bad option
+        ws = Worksheet(spec, words)  # validates: SpecError for a bad option
         if _alive(ws) and distinguishable(ws):
-            return spec
+            return spec, ws
     raise ValueError(f"no draw of a {'-'.join(map(str, layers))} network keeps every misconception apart "
                      f"from the right answers in {MAX_DRAWS} tries")
 
 
-__all__ = ["SpecError", "distinguishable", "draw_spec", "random_spec"]
+__all__ = ["SpecError", "distinguishable", "draw_spec", "draw_worksheet", "random_spec"]

@@ -261,7 +261,10 @@ class Worksheet:
             self.cell(addr)  # an unknown address is a caller's mistake: ValueError
             if addr == graded:
                 continue
-            value = read_number(raw).value if isinstance(raw, (str, int, float)) and not isinstance(raw, bool) else None
+            if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+                continue
+            # a number is taken as it is (reading its repr back gives the same float); text is read
+            value = read_number(raw).value if isinstance(raw, str) else float(raw) if math.isfinite(raw) else None
             if value is not None:
                 out[addr] = value
         return out

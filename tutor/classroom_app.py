@@ -58,8 +58,10 @@ def make_classroom_app(*, class_dir: Path, seed: int | None = None) -> Classroom
     return ClassroomTutor(class_dir=class_dir, seed=seed)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one classroom session (the command `serve` starts for each connection)."""
+def main(argv: Sequence[str] | None = None, *, driver_class: type | None = None) -> int:
+    """Run one classroom session (the command `serve` starts for each connection).
+
+    `driver_class` replaces the driver Textual would choose (serve_pool's, for a session prepared in advance)."""
     parser = argparse.ArgumentParser(prog="backprop-tutor-session")
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--seed", type=int, default=None)
@@ -68,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # time (a sixth of a session's CPU before its first paint); the app turns collection back on then.
     gc.disable()
     app = make_classroom_app(class_dir=Path(args.data_dir), seed=args.seed)
+    if driver_class is not None:
+        app.driver_class = driver_class
     app.run()
     return getattr(app, "return_code", None) or 0
 

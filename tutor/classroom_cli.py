@@ -9,14 +9,19 @@ from pathlib import Path
 PROG = "backprop-tutor"
 
 
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
-    if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 65535, not {text}")
-    return value
+def _whole_number(low: int, high: int):
+    """An argparse type: a whole number from low to high."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number, not {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, not {text}")
+        return value
+
+    return parse
 
 
 def _host(text: str) -> str:
@@ -27,7 +32,7 @@ def _host(text: str) -> str:
 
 def add_parsers(subparsers, parents) -> None:
     """Add `serve` and `class` to the CLI's subparsers (nothing heavy is imported here)."""
-    from tutor.serve_defaults import DEFAULT_HOST, DEFAULT_PORT
+    from tutor.serve_defaults import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_READY, MAX_READY
 
     p = subparsers.add_parser(
         "serve", parents=parents, help="the tutor in a browser, for a class (name and PIN first)",
@@ -37,7 +42,11 @@ def add_parsers(subparsers, parents) -> None:
     p.add_argument("--host", type=_host, default=DEFAULT_HOST,
                    help=f"address to listen on (default {DEFAULT_HOST}: this machine only; "
                    "0.0.0.0 lets other computers connect)")
-    p.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
+    p.add_argument("--port", type=_whole_number(1, 65535), default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
+    p.add_argument("--ready", type=_whole_number(0, MAX_READY), default=DEFAULT_READY, metavar="N",
+                   help=f"sessions to keep prepared, so that N browsers arriving at once are each shown the "
+                   f"sign-in screen quickly; each holds about 14 MiB while it waits (default {DEFAULT_READY}; "
+                   f"0 prepares none; at most {MAX_READY})")
 
     p = subparsers.add_parser("class", parents=parents, help="the teacher's view of a class served with `serve`",
                               description="The teacher's commands for a class kept in --data-dir.")
@@ -79,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from tutor import serve
 
-        return serve.run(host=args.host, port=args.port, data_dir=_data_dir(args), seed=getattr(args, "seed", None))
+        return serve.run(host=args.host, port=args.port, data_dir=_data_dir(args), seed=getattr(args, "seed", None),
+                         ready=args.ready)
     if args.command == "class":
         if args.class_command == "report":
             from tutor import class_report

@@ -25,7 +25,7 @@ from tutor.serve_sessions import StarterAppService
 
 log = logging.getLogger("textual-serve")
 
-from tutor.serve_defaults import DEFAULT_HOST, DEFAULT_PORT  # noqa: F401  (re-exported)
+from tutor.serve_defaults import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_READY  # noqa: F401  (re-exported)
 #: A Host header is echoed into the page only when it looks like a host name or address with a port.
 _HOST_HEADER = re.compile(r"^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 #: Seconds the server waits for sessions to end after Ctrl+C before it cancels them.
@@ -92,7 +92,7 @@ class ClassroomServer(Server):
     progress file before the server exits.
     """
 
-    def __init__(self, *, host: str, port: int, data_dir: Path, seed: int | None = None):
+    def __init__(self, *, host: str, port: int, data_dir: Path, seed: int | None = None, ready: int = 0):
         self._socket_dir = Path(tempfile.mkdtemp(prefix="backprop-tutor-serve-"))
         self.starter_socket = self._socket_dir / "starter.sock"
         super().__init__(session_command(data_dir, seed), host=host, port=port, title="backprop-tutor")
@@ -100,6 +100,9 @@ class ClassroomServer(Server):
         self.seed = seed
         self.sessions: set[web.WebSocketResponse] = set()
         self.starter: asyncio.subprocess.Process | None = None
+        #: Sessions the starter keeps prepared for arriving browsers (serve_pool).
+        self.ready = ready
+        self._starter_lines: asyncio.Task | None = None
 
     def initialize_logging(self) -> None:
         logging.basicConfig(level=logging.WARNING, format="%(message)s")
@@ -196,7 +199,8 @@ class ClassroomServer(Server):
             return
         try:
             self.starter = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "tutor.serve_zygote", "--socket", str(self.starter_socket), "--",
+                sys.executable, "-m", "tutor.serve_zygote", "--socket", str(self.starter_socket),
+                "--ready", str(self.ready), "--",
                 *app_args(self.data_dir, self.seed), stdout=asyncio.subprocess.PIPE, env=_session_environment())
             line = await asyncio.wait_for(self.starter.stdout.readline(), STARTER_TIMEOUT)
         except (OSError, asyncio.TimeoutError) as exc:
@@ -204,8 +208,21 @@ class ClassroomServer(Server):
             log.warning("the session starter did not start (%s); sessions start more slowly", exc)
         if line.strip() != b"ready":
             await self._stop_starter()
+        else:
+            self._starter_lines = asyncio.create_task(self._hear_starter(self.starter.stdout))
+
+    async def _hear_starter(self, stdout: asyncio.StreamReader) -> None:
+        """The starter says once when its pool of prepared sessions is first full."""
+        while line := await stdout.readline():
+            words = line.split()
+            if words[:1] == [b"prepared"] and len(words) == 2 and words[1].isdigit():
+                print(f"backprop-tutor classroom: {int(words[1])} sessions are prepared for arriving browsers.",
+                      flush=True)
 
     async def _stop_starter(self) -> None:
+        if self._starter_lines is not None:
+            self._starter_lines.cancel()
+            self._starter_lines = None
         starter, self.starter = self.starter, None
         if starter is not None and starter.returncode is None:
             starter.terminate()
@@ -217,11 +234,11 @@ class ClassroomServer(Server):
         shutil.rmtree(self._socket_dir, ignore_errors=True)
 
 
-def run(*, host: str, port: int, data_dir: Path, seed: int | None) -> int:
-    """Start the classroom server; returns when it is stopped."""
+def run(*, host: str, port: int, data_dir: Path, seed: int | None, ready: int = DEFAULT_READY) -> int:
+    """Start the classroom server, keeping `ready` sessions prepared for arriving browsers; returns when stopped."""
     data_dir = Path(data_dir)
     (data_dir / "learners").mkdir(parents=True, exist_ok=True)
-    server = ClassroomServer(host=host, port=port, data_dir=data_dir, seed=seed)
+    server = ClassroomServer(host=host, port=port, data_dir=data_dir, seed=seed, ready=ready)
     try:
         server.serve()
     except OSError as exc:  # the port is taken, or the address is not this machine's

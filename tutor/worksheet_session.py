@@ -50,11 +50,40 @@ def spec_key(spec: Spec) -> int:
 
 def draw(seed: int, options: Mapping[str, Any] | None = None) -> dict:
     """The practice network of a seed (a `solve` spec dict); `options` as a lesson's worksheet step gives them."""
-    from engine.practice import draw_spec
+    return _drawn(seed, options)[0]
+
+
+def _drawn(seed: int, options: Mapping[str, Any] | None = None, words=None) -> tuple[dict, Worksheet]:
+    """The network of `draw` and its worksheet, as the draw made it (its misconceptions already worked out)."""
+    from engine.practice import draw_worksheet
 
     options = dict(options or {})
     layers = tuple(options.pop("layers", PRACTICE_LAYERS))
-    return draw_spec(seed, layers, **options)
+    return draw_worksheet(seed, layers, words=words, **options)
+
+
+#: The worksheets drawn in this run by (seed, options), the latest few: coming back to a worksheet
+#: does not draw its network again (a draw re-draws until every misconception stands apart, several
+#: milliseconds). A Worksheet keeps nothing of a learner's: the session holds the answers.
+_KEPT: dict[tuple[int, str], Worksheet] = {}
+KEEP_DRAWN = 8
+
+
+def drawn_worksheet(seed: int, options: Mapping[str, Any] | None = None) -> Worksheet:
+    """The worksheet of the network `draw` gives, with the misconceptions' words; drawn once per run."""
+    key = (seed, json.dumps(dict(options or {}), sort_keys=True, default=str))
+    ws = _KEPT.pop(key, None)
+    if ws is None:
+        ws = _drawn(seed, options, _words())[1]
+    _KEPT[key] = ws  # the newest last; the oldest goes first
+    while len(_KEPT) > KEEP_DRAWN:
+        del _KEPT[next(iter(_KEPT))]
+    return ws
+
+
+def forget_drawn() -> None:
+    """Draw every network again when next opened (benchmarks time a first opening this way)."""
+    _KEPT.clear()
 
 
 @dataclass(frozen=True)
@@ -100,14 +129,17 @@ class WorksheetSession:
         self.answers: dict[str, str] = {}
         #: address -> the latest mark of that answer, judged from the learner's latest numbers
         self.verdicts: dict[str, Verdict] = {}
+        #: address -> the number an answer reads as (read once, not again for every cell it feeds)
+        self._numbers: dict[str, float | None] = {}
         self._index = {c.address: i for i, c in enumerate(worksheet.cells)}
 
     @classmethod
-    def open(cls, spec: Spec | Mapping, origin: Origin, progress=None) -> "WorksheetSession":
-        """A session on `spec`, with the answers stored for this origin read back (SpecError for a bad spec)."""
-        from lessons.misconceptions import misconception_words
-
-        session = cls(Worksheet(spec, misconception_words()), origin, progress)
+    def open(cls, spec: Spec | Mapping | Worksheet, origin: Origin, progress=None) -> "WorksheetSession":
+        """A session on `spec` (or on a worksheet made already), with the answers stored for this origin
+        read back (SpecError for a bad spec)."""
+        if not isinstance(spec, Worksheet):
+            spec = Worksheet(spec, _words())
+        session = cls(spec, origin, progress)
         session.resume()
         return session
 
@@ -124,11 +156,19 @@ class WorksheetSession:
             address = attempt.step_id[len(o.prefix):]
             if address in self._index:
                 self.answers[address] = attempt.answer  # attempts come oldest first: the last one wins
+        self._numbers = {a: self._read(text) for a, text in self.answers.items()}
         self._regrade(0)
 
-    def earlier(self, address: str) -> dict[str, str]:
-        """The learner's other answers, as Worksheet.grade takes them."""
-        return {a: text for a, text in self.answers.items() if a != address}
+    @staticmethod
+    def _read(text: str) -> float | None:
+        from engine.worksheet import read_number
+
+        return read_number(text).value
+
+    def earlier(self, address: str) -> dict[str, float]:
+        """The learner's numbers for the other cells, as Worksheet.grade takes them (read from what
+        they typed; an answer that does not read as a number is left out, as grade would leave it)."""
+        return {a: x for a, x in self._numbers.items() if a != address and x is not None}
 
     def grade(self, address: str, text: str) -> Verdict:
         """Grade one cell, keep and store a readable answer, and mark again the later cells that use it.
@@ -139,6 +179,7 @@ class WorksheetSession:
         if verdict.error:
             return verdict
         self.answers[address] = text
+        self._numbers[address] = self._read(text)
         self.verdicts[address] = verdict
         if self.progress is not None:
             o = self.origin
@@ -159,10 +200,7 @@ class WorksheetSession:
 
     def number(self, address: str) -> float | None:
         """The learner's number for a cell (None when unanswered)."""
-        from engine.worksheet import read_number
-
-        text = self.answers.get(address)
-        return None if text is None else read_number(text).value
+        return self._numbers.get(address)
 
     # --- where the pass stands -----------------------------------------------------------------
 
@@ -277,7 +315,7 @@ def practice_session(progress, seeds, *, new: bool = False) -> WorksheetSession:
     """The practice network kept in the store (drawn the first time; with `new`, a fresh one)."""
     seed = _stored_or_new(progress, seeds, PRACTICE, DRAW_KEY, new)
     origin = Origin(PRACTICE, "", seed, "Practice: the whole pass", drawn=True)
-    return WorksheetSession.open(draw(seed), origin, progress)
+    return WorksheetSession.open(drawn_worksheet(seed), origin, progress)
 
 
 def file_session(progress, name: str, text: str) -> WorksheetSession:
@@ -294,4 +332,10 @@ def lesson_session(progress, seeds, lesson, step, *, new: bool = False) -> Works
     """The worksheet of a lesson's worksheet step, on the step's kept numbers (with `new`, fresh ones)."""
     seed = _stored_or_new(progress, seeds, lesson.id, step.seed_key, new)
     origin = Origin(lesson.id, f"{step.id}/", seed, step.title, drawn=True, step_id=step.id)
-    return WorksheetSession.open(draw(seed, step.worksheet), origin, progress)
+    return WorksheetSession.open(drawn_worksheet(seed, step.worksheet), origin, progress)
+
+
+def _words():
+    from lessons.misconceptions import misconception_words
+
+    return misconception_words()

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.answers import Verdict, check
-from engine.practice import distinguishable, draw_spec
+from engine.practice import distinguishable, draw_spec, draw_worksheet
 from engine.spec import SpecError
 from engine.worksheet import Worksheet
 
@@ -234,6 +234,28 @@ def test_practice_draws_are_reproducible_and_keep_misconceptions_apart():
                 assert not ws.grade(c.address, repr(x)).correct
     soft = draw_spec(1, (2, 3, 3), activations=["tanh", "softmax"], loss="cross_entropy")
     assert abs(sum(soft["target"]) - 1) < 1e-9 and Worksheet(soft).cells
+
+
+def test_earlier_numbers_given_as_numbers_grade_as_the_same_numbers_typed(ws):
+    """A learner's earlier number may come as text or already read: the verdict is the same, and a
+    number that is not finite counts as no number at all, as unreadable text does."""
+    d_o1, d_o2, a_h1 = 0.2, ws.value("delta[1][1]"), ws.value("a[0][0]")
+    own = a_h1 * (1 - a_h1) * (0.4 * d_o1 + 0.5 * d_o2)  # δ_h1 worked rightly from the wrong δ_o1
+    as_text = ws.grade("delta[0][0]", f"{own:.4g}", earlier={"delta[1][0]": "0.2", "delta[1][1]": repr(d_o2)})
+    as_numbers = ws.grade("delta[0][0]", f"{own:.4g}", earlier={"delta[1][0]": 0.2, "delta[1][1]": d_o2})
+    assert as_text == as_numbers and as_numbers.carried == ("delta[1][0]",)
+    for nothing in (float("nan"), float("inf"), "0.2*"):
+        assert ws.grade("delta[0][0]", f"{own:.4g}", earlier={"delta[1][0]": nothing}) == \
+            ws.grade("delta[0][0]", f"{own:.4g}")
+
+
+def test_a_drawn_worksheet_is_the_worksheet_of_the_drawn_spec():
+    spec, drawn = draw_worksheet(5, (2, 3, 2))
+    assert spec == draw_spec(5, (2, 3, 2))
+    fresh = Worksheet(spec)
+    assert [(c.address, c.value) for c in drawn.cells] == [(c.address, c.value) for c in fresh.cells]
+    for c in fresh.cells:  # its misconceptions, worked out by the draw, are the ones a new worksheet finds
+        assert drawn.misconceptions(c.address) == fresh.misconceptions(c.address)
 
 
 def test_the_engine_modules_import_neither_lessons_nor_ui():

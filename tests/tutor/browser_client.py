@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -30,18 +31,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class Served:
-    """A running `backprop-tutor serve` process (a context manager that stops it with SIGINT, as Ctrl+C does)."""
+#: Sessions a test's server keeps prepared, unless the test asks otherwise: a few, so that the pool is
+#: used and refilled without thirty sessions being prepared for every server a test starts.
+TEST_READY = 2
+PREPARED = "sessions are prepared for arriving browsers"
 
-    def __init__(self, data_dir: Path, port: int | None = None, extra: tuple[str, ...] = ()):
+
+class Served:
+    """A running `backprop-tutor serve` process (a context manager that stops it with SIGINT, as Ctrl+C does).
+
+    `ready` is passed as `--ready` (None: serve's own default)."""
+
+    def __init__(self, data_dir: Path, port: int | None = None, extra: tuple[str, ...] = (),
+                 ready: int | None = TEST_READY):
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ)
         env.pop("BACKPROP_TUTOR_DATA_DIR", None)
+        pool = ("--ready", str(ready)) if ready is not None else ()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tutor", "serve", "--port", str(self.port), "--data-dir", str(self.data_dir),
-             *extra],
+             *pool, *extra],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
         self.banner: list[str] = []
         deadline = time.monotonic() + SERVE_START_TIMEOUT
@@ -53,6 +64,24 @@ class Served:
             if "Press Ctrl+C to stop" in line:
                 return
         raise RuntimeError(f"serve did not start: {self.banner}")
+
+    def wait_until_prepared(self, timeout: float = 120.0) -> str:
+        """Wait for serve's line saying its pool of prepared sessions is full; that line."""
+        found: list[str] = []
+
+        def read() -> None:
+            while line := self.proc.stdout.readline():
+                self.banner.append(line.rstrip("\n"))
+                if PREPARED in line:
+                    found.append(line.rstrip("\n"))
+                    return
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        reader.join(timeout)
+        if not found:
+            raise TimeoutError(f"serve did not say its sessions were prepared: {self.banner}")
+        return found[0]
 
     def stop(self, timeout: float = 30.0) -> tuple[int, str, str]:
         """Send SIGINT (Ctrl+C) and wait; (exit status, rest of stdout, stderr)."""
@@ -74,6 +103,36 @@ class Served:
             self.stop()
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below pid (children, grandchildren, ...), from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        parents.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def process_name(pid: int) -> str:
+    """A process's name as ps shows it (serve names its prepared sessions tutor-ready, the others
+    tutor-session); "" when it has gone."""
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
 class BrowserSession:
     """One websocket connection to serve, with a pyte screen of what the browser would show."""
 
@@ -86,6 +145,8 @@ class BrowserSession:
         #: style as one piece, so a label or a line of prose arrives whole.
         self.render = render
         self.received = bytearray()
+        #: Every binary message as it came (each is one piece of output of the app: a frame or part of one).
+        self.messages: list[bytes] = []
         self.http: aiohttp.ClientSession | None = None
         self.ws: aiohttp.ClientWebSocketResponse | None = None
         self.connected_at = 0.0
@@ -107,6 +168,7 @@ class BrowserSession:
             if msg.type == aiohttp.WSMsgType.BINARY:
                 if self.first_byte_at is None:
                     self.first_byte_at = time.perf_counter()
+                self.messages.append(msg.data)
                 if self.render:
                     self.stream.feed(msg.data)
                 else:

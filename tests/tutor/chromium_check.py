@@ -28,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from browser_client import Served, free_port  # noqa: E402
+from browser_client import Served, descendants, free_port, process_name  # noqa: E402
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -37,6 +37,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 #: W3C WebDriver key codes
 KEY = {"enter": "\ue007", "escape": "\ue00c", "tab": "\ue004", "up": "\ue013", "down": "\ue015",
        "left": "\ue012", "right": "\ue014", "pageup": "\ue00e", "pagedown": "\ue00f",
+       "home": "\ue011", "end": "\ue010",
        "ctrl": "\ue009", "shift": "\ue008", "space": " ", "question_mark": "?",
        **{f"f{n}": chr(0xE030 + n) for n in range(1, 13)}}  # WebDriver's F1 is U+E031, …, F12 U+E03C
 
@@ -137,11 +138,15 @@ def sign_in_and_screenshot(out: Path, name: str = "Ana", pin: str = "2468") -> d
     data = Path(tempfile.mkdtemp(prefix="backprop-tutor-class-"))
     result: dict = {"screenshots": []}
     with Served(data) as served:
+        served.wait_until_prepared()  # so that the browser is given a session prepared in advance
+        prepared = {p for p in descendants(served.proc.pid) if process_name(p) == "tutor-ready"}
         browser = WebDriver()
         try:
             browser.open(served.url + "/")
             time.sleep(4)  # the page loads its script, opens the websocket and the app paints
             browser.screenshot(out / "sign-in.png")
+            in_use = {p for p in descendants(served.proc.pid) if process_name(p) == "tutor-session"}
+            result["prepared_session"] = len(in_use) == 1 and in_use <= prepared
             browser.click("#terminal")
             browser.type(name)
             browser.press("enter")

@@ -19,6 +19,7 @@ def chromium_here():
 def test_chromium_signs_in_and_the_screens_are_saved(tmp_path):
     result = sign_in_and_screenshot(tmp_path)
     assert result["signed_in"] and result["welcomed"], result
+    assert result["prepared_session"], result  # the page was given one of serve's prepared sessions
     assert result["registered"] == ["Ana"]
     for shot in ("sign-in.png", "welcome.png", "home.png"):
         data = (tmp_path / shot).read_bytes()

@@ -16,11 +16,14 @@ from textual.widgets import Label, Static
 from tutor.app import make_app
 from tutor.layout import fit_display, fits, keep_line_breaks
 from tutor.screens.lesson import LessonScreen
-from tutor.widgets.prose import DisplayFormula
+from tutor.widgets.prose import DisplayFormula, StepProse
 
 
 def given_text(widget) -> str:
-    """The text a widget was asked to show."""
+    """The text a widget was asked to show (for a step's prose, its text as written, before it was
+    laid out, so that nothing lost in laying it out goes unseen)."""
+    if isinstance(widget, StepProse):
+        return widget.source_text
     content = widget.visual
     plain = getattr(content, "plain", None)
     if plain is None:  # a rich renderable wrapped for Textual
@@ -71,6 +74,12 @@ def clipped_lines(screen: LessonScreen) -> list[str]:
     for block in body.query(DisplayFormula):
         if shown(block) and not fits(block.laid_out, block.text_width):
             problems.append(f"a display formula is wider than {block.text_width}: {block.laid_out!r}")
+    for prose in body.query(StepProse):
+        if shown(prose) and prose.laid is not None:
+            width = prose.content_size.width
+            wide = [line.plain for line in prose.laid.lines if line.cell_length > width]
+            if wide:  # Textual would fold it anywhere: a formula or a table row broken mid-symbol
+                problems.append(f"a line of prose is wider than {width}: {wide[0]!r}")
     return problems
 
 
@@ -79,7 +88,9 @@ SIZES = [(80, 24), (100, 30), (120, 36)]
 
 def laid_out_by_width(screen: LessonScreen) -> bool:
     """Whether the step shows something whose layout depends on the width: formulas, a picture, a table."""
+    prose = screen.query_one("#prose", StepProse)
     return bool(screen.query(DisplayFormula) or screen.query("MarkdownTable")
+                or (prose.laid is not None and prose.laid.kinds & {"formula", "table"})
                 or any(screen.query_one(v).display for v in ("#network", "#graph", "#curves")))
 
 
@@ -183,3 +194,28 @@ def test_worked_solutions_keep_their_lines():
     md = keep_line_breaks(solution).split("\n")
     assert md[0].endswith("  ") and not md[1].endswith("  ")  # a hard break between the two roads only
     assert md[3] == "    a formula" and md[4] == "- a list"
+
+
+async def test_the_check_sees_prose_that_loses_text(tmp_path):
+    # the walk above must be able to fail for a step's prose too: a table too wide to share out is
+    # caught, and so is text that is given but never drawn
+    app = make_app(data_dir=tmp_path, seed=7)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, close_welcome=True)
+        lesson = app.curriculum.lessons[0]
+        app.open_lesson(lesson.id)
+        await pilot.pause()
+        await pilot.pause()  # the prose is laid out for its width, then the screen for the prose
+        screen = app.screen
+        assert clipped_lines(screen) == []
+        prose = screen.query_one("#prose", StepProse)
+        prose.show("| a | b |\n|---|---|\n| " + "x" * 60 + " | " + "y" * 60 + " |\n")
+        await pilot.pause()
+        await pilot.pause()
+        assert clipped_lines(screen) == []  # wide cells wrap inside their columns: nothing lost
+        prose.show("a paragraph\n\n| " + " | ".join(["z"] * 30) + " |\n|" + "---|" * 30 + "\n")
+        await pilot.pause()
+        assert any("wider than" in p for p in clipped_lines(screen))  # 30 columns cannot share 76 cells
+        prose.update("a paragraph")  # drawn text that is not the step's text as written
+        await pilot.pause()
+        assert any("loses" in p for p in clipped_lines(screen))

@@ -19,14 +19,14 @@ from engine.answers import format_number
 from tutor.app import make_app
 from tutor.screens import lesson_parts
 from tutor.screens.lesson import LessonScreen
-from tutor.widgets.prose import LessonMarkdown
+from tutor.widgets.prose import StepProse
 
 
 def visible_text(screen: LessonScreen) -> dict[str, str]:
     """What the learner can read before answering, by place."""
     places = {}
     places["prompt"] = str(screen.query_one("#prompt", Static).visual.plain) if screen.exercise is not None else ""
-    places["prose"] = screen.query_one("#prose", LessonMarkdown).source
+    places["prose"] = screen.query_one("#prose", StepProse).source
     pictures = []
     for pic in ("#network", "#graph"):
         widget = screen.query_one(pic, Static)

@@ -147,7 +147,8 @@ def test_the_default_is_this_machine_only(served):
     assert any(f"http://127.0.0.1:{served.port}/" in line for line in served.banner)
 
 
-@pytest.mark.parametrize("args", [["--port", "0"], ["--port", "http"], ["--host", ""]])
+@pytest.mark.parametrize("args", [["--port", "0"], ["--port", "http"], ["--host", ""], ["--ready", "-1"],
+                                  ["--ready", "many"], ["--ready", "201"]])
 def test_bad_serve_arguments_are_one_line_and_status_2(args, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "tutor", "serve", "--data-dir", str(tmp_path), *args],
                           capture_output=True, text=True, timeout=60)
@@ -195,3 +196,13 @@ def test_free_port_is_free():
     port = free_port()
     with socket.socket() as s:
         s.bind(("127.0.0.1", port))
+
+
+def test_serve_help_says_how_many_sessions_are_kept_prepared_and_what_each_holds():
+    from tutor.serve_defaults import DEFAULT_READY
+
+    proc = subprocess.run([sys.executable, "-m", "tutor", "serve", "--help"], capture_output=True, text=True,
+                          timeout=60)
+    text = " ".join(proc.stdout.split())
+    assert proc.returncode == 0 and "--ready N" in text
+    assert f"default {DEFAULT_READY}" in text and "MiB" in text and "0 prepares none" in text

@@ -176,7 +176,7 @@ async def test_fits_80_by_24(tmp_path):
         await answer(pilot, screen, "delta[1][1]", six((a_off - spec["target"][1]) * a_off * (1 - a_off)))
         await answer(pilot, screen, "delta[0][1]", six(sum_only(spec, truth, 1)))
         await pilot.pause()
-        for wid in ("#ws-title", "#ws-pane", "#ws-table", "#ws-entry", "#ws-feedback-pane", "Footer"):
+        for wid in ("#ws-title", "#ws-pane", "#ws-table", "#ws-entry", "#ws-feedback-pane", "KeysBar"):
             region = screen.query_one(wid).region
             assert region.width > 0 and region.height > 0, wid
             assert region.right <= 80 and region.bottom <= 24, (wid, region)
@@ -188,7 +188,7 @@ async def test_fits_80_by_24(tmp_path):
         await pilot.press("pagedown", "pagedown", "pagedown", "pagedown", "pagedown", "pagedown")
         assert screen.row == len(screen.session.ws.cells) - 1
         assert table.scroll_y > 0
-        footer = " ".join(str(k.render()) for k in screen.query("FooterKey"))
+        footer = screen.query_one("KeysBar").text()
         for key in ("F2", "F4", "F5", "F6"):
             assert key in footer
 
@@ -251,3 +251,30 @@ async def test_new_numbers_and_an_empty_answer_are_said_in_the_feedback_line_not
         said = str(screen.query_one("#ws-feedback").render())
         assert spec_of(screen) != before and "New numbers" in said and "Numbers: a_i1" in said
         assert not app.screen.query("Toast")
+
+
+async def test_a_click_on_a_row_moves_there_and_the_answer_box_keeps_the_focus(tmp_path):
+    app = make_app(data_dir=tmp_path, seed=18, start=("practice",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_worksheet(pilot)
+        table = screen.query_one("#ws-table")
+        assert screen.row == 0
+        await pilot.click("#ws-table", offset=(3, 3))  # the header, then rows 0, 1, 2: the third row
+        await pilot.pause()
+        assert screen.row == 2 and screen.cell.address == "a[0][0]"
+        assert app.focused is screen.query_one("#ws-input")
+        assert "a_h1" in str(screen.query_one("#ws-cell").render())
+        await pilot.click("#ws-table", offset=(3, 0))  # the header row is no row: nothing moves
+        await pilot.pause()
+        assert screen.row == 2 and table.cursor_row == 2
+
+
+async def test_a_click_on_a_key_in_the_footer_presses_it(tmp_path):
+    app = make_app(data_dir=tmp_path, seed=18, start=("practice",))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_worksheet(pilot)
+        bar = screen.query_one("KeysBar")
+        x = bar.text().index("F6")
+        await pilot.click("KeysBar", offset=(x, 0))
+        await pilot.pause()
+        assert screen.report == "summary" and "The pass so far" in str(screen.query_one("#ws-report").render())

@@ -7,7 +7,9 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -17,7 +19,7 @@ from tutor.review import step_key
 from tutor.screens import lesson_parts
 from tutor.widgets.answer import AnswerBox
 from tutor.widgets.curves import SigmoidCurves
-from tutor.widgets.prose import LessonMarkdown
+from tutor.widgets.prose import LessonMarkdown, StepProse
 from tutor.widgets.feedback import FeedbackPanel, HintLadder
 from tutor.widgets.footer import KeysFooter
 from tutor.widgets.graph import GraphView
@@ -26,6 +28,10 @@ from tutor.widgets.network import NetworkView
 
 class LessonScreen(Screen[None]):
     """Steps of one lesson; the position and each step's numbers are kept in the store."""
+
+    # A change of focus restyles and repaints the widgets it concerns; Textual's screen repaints all
+    # of itself for it as well, a second full frame after each step that moves the focus.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     BINDINGS = [
         *lesson_bindings(),
@@ -66,7 +72,7 @@ class LessonScreen(Screen[None]):
             yield NetworkView(id="network", classes="visual")
             yield GraphView(id="graph", classes="visual")
             yield SigmoidCurves(id="curves", classes="visual")
-            yield LessonMarkdown(id="prose")
+            yield StepProse(id="prose")
             yield Static(f"Enter or {NEXT_KEY}: next step.", id="continue-hint")
             yield Static(id="worksheet-hint")
             with Vertical(id="solution-box"):
@@ -102,6 +108,16 @@ class LessonScreen(Screen[None]):
         ids = [s.id for s in lesson.steps]
         self.index = ids.index(position) if position in ids else 0
         self.show_step()
+        if self.lesson.exercise_steps:
+            self._load_grader()
+
+    @work(thread=True, exclusive=True, group="load-grader")
+    def _load_grader(self) -> None:
+        """Load what drawing an exercise's numbers needs (the engine, numpy, the misconceptions' words)
+        while the learner reads, so that the first step with numbers does not wait for it."""
+        from lessons.misconceptions import misconception_words
+
+        misconception_words()
 
     def show_step(self) -> None:
         """Draw the current step with its stored numbers, restoring hints and a revealed solution."""
@@ -136,7 +152,7 @@ class LessonScreen(Screen[None]):
         self.query_one("#step-title", Static).update(
             Text.assemble((f"Step {self.index + 1} of {n}", "bold"), f" · {step.title}", (mark, "green"))
         )
-        self.query_one("#prose", LessonMarkdown).update(prose or "")
+        self.query_one("#prose", StepProse).show(prose or "")
         self._show_visual()
         ex = self.exercise
         self._show_choices(ex)
@@ -159,13 +175,23 @@ class LessonScreen(Screen[None]):
             box.set_exercise(ex)
             if progress is not None and progress.solution_revealed(lesson.id, step.id, self.seed):
                 self._reveal_solution(record=False)
-            box.input.focus()
+            self.set_focus(box.input, scroll_visible=False)  # now, so the footer's keys change in this frame
         else:
             # Nothing focused: the screen's keys scroll the text. Focusing the scrolling body instead
             # would restyle every widget in it, twice a step, for no change on screen.
             self.set_focus(None)
         self.query_one("#lesson-body").scroll_home(animate=False)
         self.refresh_bindings()
+        self.call_after_refresh(self._prepare_next)
+
+    def _prepare_next(self) -> None:
+        """Lay out the text of the step after this one (and of the one before), once this one is on
+        screen, so that moving there is only an update. A text filled with numbers is left to its
+        step: its numbers are drawn when it is shown."""
+        prose = self.query_one("#prose", StepProse)
+        for i in (self.index + 1, self.index - 1):
+            if 0 <= i < len(self.lesson.steps) and not self.lesson.steps[i].scenario:
+                prose.prepare(self.lesson.steps[i].text or "")
 
     # --- what may be shown ------------------------------------------------------------------
 

@@ -9,16 +9,25 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, VerticalScroll
+from textual.geometry import Size
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widget import Widget
+from textual.widgets import Input, Static
 
 from tutor.keys import ANOTHER_KEY, GRADCHECK_KEY, HINT_KEY, key
-from tutor.widgets.footer import KeysFooter
-from tutor.widgets.network import NetworkView
+from tutor.widgets.cell_table import CellTable, Column
+from tutor.widgets.keys_bar import KeysBar
+from tutor.widgets.network import network_picture
+from tutor.widgets.text_lines import TextLines
+from tutor.widgets.title_bar import TitleBar
 from tutor.worksheet_session import WorksheetSession
 
 #: From this width the picture stands beside the table instead of above it.
 WIDE = 150
+#: Lines of the screen outside the picture and the table, less the feedback's: header, title, answer line, footer.
+FIXED_LINES = 4
+#: The feedback's lines: at the fewest, most often, at the most.
+FEEDBACK_LINES = (1, 2, 4)
 #: The width of the column of the learner's answers (a longer one is shown cut, in full in the box).
 YOURS = 14
 RIGHT, WRONG, CARRIED = "green", "bold red", "yellow"
@@ -37,6 +46,14 @@ def mark(session: WorksheetSession, address: str) -> Text:
     if verdict.carried:
         return Text("≈ method right, carried from " + names(session, verdict.carried), style=CARRIED)
     return Text("✗ wrong", style=WRONG)
+
+
+def heights(size: Size, feedback: int = FEEDBACK_LINES[1]) -> tuple[bool, int, int]:
+    """Whether the picture stands beside the table on a screen of `size`, and the lines the picture's
+    pane and the table each get when the feedback takes `feedback` lines: the fewer and the more of
+    the two when the lines left are shared between them."""
+    body = size.height - FIXED_LINES - feedback
+    return (True, body, body) if size.width >= WIDE else (False, body // 2, (body + 1) // 2)
 
 
 def names(session: WorksheetSession, addresses) -> str:
@@ -58,67 +75,90 @@ class WorksheetScreen(Screen[None]):
         Binding("f6", "summary", "Summary", key_display="F6"),
         Binding("escape", "leave", "Back"),
     ]
+    #: The answer box has the focus from the start (nothing else is focused first and then blurred).
+    AUTO_FOCUS = "#ws-input"
 
     def __init__(self, session: WorksheetSession, renew: Callable[[], WorksheetSession] | None = None) -> None:
         super().__init__()
         self.session = session
         self.renew = renew
+        self.sub_title = session.origin.title
         self.row = 0
         #: what the pane shows instead of the picture ("summary", "probe"), until the learner moves on
         self.report: str | None = None
+        self._picture_shows: tuple | None = None
+        self._picture_text = Text()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        # Everything the first frame shows is decided here, before the widgets are styled: the row,
+        # the picture, the layout and which panes scroll. (Decided after mounting, each is a restyle
+        # or a relayout, and the complete screen a frame or two later.)
+        cells, answers = self.session.ws.cells, self.session.answers
+        self.row = next((i for i, c in enumerate(cells) if c.address not in answers), 0)
+        picture = self._drawn_picture()
+        wide, pane_scrolls, table_scrolls = self._scrolls(self.app.size, picture.plain.count("\n") + 1)
+        yield TitleBar()
         yield Static(id="ws-title")
-        with Container(id="ws-body"):
-            with VerticalScroll(id="ws-pane"):
-                yield NetworkView(id="ws-picture")
-                yield Static(id="ws-report")
-            yield DataTable(id="ws-table", cursor_type="row", zebra_stripes=False)
+        with Container(id="ws-body", classes="-wide" if wide else None):
+            with VerticalScroll(id="ws-pane", classes="-scrolls" if pane_scrolls else None):
+                yield TextLines(picture, id="ws-picture")
+                report = Static(id="ws-report")
+                report.display = False
+                yield report
+            table = CellTable(self._columns(), id="ws-table", classes="-scrolls" if table_scrolls else None)
+            # the fewest lines it may get, so that the first frame shows the current row above the table's foot
+            table.expected_height = heights(self.app.size, FEEDBACK_LINES[-1])[1]
+            yield table
         with Horizontal(id="ws-entry"):
             yield Static(id="ws-cell")
-            yield Input(id="ws-input", compact=True, placeholder="a number, or arithmetic such as 0.25*0.6")
+            # compact as the style sheet draws it (Input's `compact` styles the box once more, before it is mounted)
+            yield Input(id="ws-input", placeholder="a number, or arithmetic such as 0.25*0.6")
         with VerticalScroll(id="ws-feedback-pane"):
             yield Static(id="ws-feedback")
-        yield KeysFooter(compact=True)
+        yield KeysBar()
 
     def on_mount(self) -> None:
-        self.sub_title = self.session.origin.title
-        table = self.query_one("#ws-table", DataTable)
-        table.add_column("cell", key="cell", width=max(len(c.label) for c in self.session.ws.cells))
-        table.add_column("yours", key="yours", width=YOURS)
-        table.add_column("mark", key="mark")
         self._fill_table()
-        first = next((i for i, c in enumerate(self.session.ws.cells) if c.address not in self.session.answers), 0)
-        self.go(first)
-        self._layout(self.size.width)
+        self.go(self.row)
         if self.session.complete:
             self.show_report("summary")
 
     def on_resize(self, event: events.Resize) -> None:
-        self._layout(event.size.width)
+        wide, pane_scrolls, table_scrolls = self._scrolls(event.size, self.query_one("#ws-picture", TextLines).line_count)
+        self.query_one("#ws-body").set_class(wide, "-wide")
+        self.query_one("#ws-pane").set_class(pane_scrolls, "-scrolls")
+        self.query_one("#ws-table").set_class(table_scrolls, "-scrolls")
 
-    def _layout(self, width: int) -> None:
-        self.query_one("#ws-body").set_class(width >= WIDE, "-wide")
+    def _scrolls(self, size: Size, picture_lines: int) -> tuple[bool, bool, bool]:
+        """Whether the picture stands beside the table, and whether the pane and the table will scroll
+        (their scrollbars are then there from the first frame: Textual adds one only after laying the
+        screen out, and then lays it out again)."""
+        wide, height, _ = heights(size)
+        return wide, picture_lines > height, len(self.session.ws.cells) + 1 > height
 
     # --- drawing -------------------------------------------------------------------------------
 
+    def _columns(self) -> list[Column]:
+        return [Column("cell", "cell", max(len(c.label) for c in self.session.ws.cells)),
+                Column("yours", "yours", YOURS), Column("mark", "mark")]
+
     def _fill_table(self) -> None:
-        table = self.query_one("#ws-table", DataTable)
-        table.clear()
-        for c in self.session.ws.cells:
-            table.add_row(c.label, self._yours(c.address), mark(self.session, c.address), key=c.address)
+        table = self.query_one("#ws-table", CellTable)
+        table.columns = tuple(self._columns())
+        table.set_rows([(c.address, self._row(c.address)) for c in self.session.ws.cells])
         self._title()
+
+    def _row(self, address: str) -> dict[str, str | Text]:
+        return {"cell": self.session.ws.cell(address).label, "yours": self._yours(address),
+                "mark": mark(self.session, address)}
 
     def _yours(self, address: str) -> str:
         text = self.session.answers.get(address, "")
         return text if len(text) <= YOURS else text[:YOURS - 1] + "…"
 
     def _refresh_rows(self) -> None:
-        table = self.query_one("#ws-table", DataTable)
-        for c in self.session.ws.cells:
-            table.update_cell(c.address, "yours", self._yours(c.address))
-            table.update_cell(c.address, "mark", mark(self.session, c.address), update_width=True)
+        table = self.query_one("#ws-table", CellTable)
+        table.set_rows([(c.address, self._row(c.address)) for c in self.session.ws.cells], cursor=self.row)
         self._title()
 
     def _title(self) -> None:
@@ -139,9 +179,7 @@ class WorksheetScreen(Screen[None]):
         the picture on its unit."""
         cells = self.session.ws.cells
         self.row = max(0, min(len(cells) - 1, row))
-        table = self.query_one("#ws-table", DataTable)
-        if table.cursor_row != self.row:
-            table.move_cursor(row=self.row, animate=False)
+        self.query_one("#ws-table", CellTable).move_cursor(self.row)
         c = self.cell
         self.query_one("#ws-cell", Static).update(Text(f"{c.label} = ", style="bold"))
         box = self.query_one("#ws-input", Input)
@@ -183,29 +221,50 @@ class WorksheetScreen(Screen[None]):
             out.append("?" if value is None else value.replace("-", "−"), style="bold" if own else "")
         return out
 
-    def _picture(self) -> None:
+    def _picture_of(self) -> tuple:
+        """What the picture shows for the current cell: the unit whose paths are lit, the quantity
+        asked for (none once answered), the learner's numbers."""
         from engine.network import unit_label
 
         s, c = self.session, self.cell
-        spec = s.ws.spec
         answered = c.address in s.answers
         asked = None if answered else (c.name if c.kind in ("net", "a", "delta", "E", "grad_weights") else None)
-        fan = None
-        if c.quantity == "hidden-delta":
-            fan = unit_label(spec.network.sizes, c.layer + 1, c.unit)
-        view = self.query_one("#ws-picture", NetworkView)
-        view.show(spec.network, spec.input, spec.target, None, fan, asked, s.picture_numbers(), s.givens_notes())
-        view.display = True
-        self.query_one("#ws-report", Static).display = False
-        self.call_after_refresh(self._scroll_picture)
+        fan = unit_label(s.ws.spec.network.sizes, c.layer + 1, c.unit) if c.quantity == "hidden-delta" else None
+        return s, fan, asked, tuple(s.picture_numbers().items())
 
-    def _scroll_picture(self) -> None:
-        """Keep the current cell's unit in sight when the picture is taller than its pane."""
+    def _drawn_picture(self) -> Text:
+        """The network picture for the current cell (drawn again only when what it shows has changed)."""
+        shows = self._picture_of()
+        if shows != self._picture_shows:
+            s, fan, asked, numbers = shows
+            spec = s.ws.spec
+            try:
+                self._picture_text = network_picture(spec.network, spec.input, spec.target, None, fan, asked,
+                                                     dict(numbers), s.givens_notes())
+            except Exception as exc:  # a picture that cannot be drawn must not take the worksheet down
+                self._picture_text = Text(f"(the network picture could not be drawn: {exc})", style="dim")
+            self._picture_shows = shows
+        return self._picture_text
+
+    def _picture(self) -> None:
+        view = self.query_one("#ws-picture", TextLines)
+        picture = self._drawn_picture()
+        if view.render() is not picture:
+            view.update(picture)
+        if not view.display:
+            view.display = True
+            self.query_one("#ws-report", Static).display = False
+        if self.query_one("#ws-pane").size.height:
+            self.call_after_refresh(self._scroll_picture)  # once the new picture is laid out
+        else:
+            self._scroll_picture()
+
+    def _picture_top(self) -> int:
+        """The picture's line to show at the top of the pane: the current cell's unit, else E and the weights."""
         from engine.network import unit_label
 
-        c, pane = self.cell, self.query_one("#ws-pane", VerticalScroll)
-        view = self.query_one("#ws-picture", NetworkView)
-        lines = str(view.render()).splitlines()
+        c = self.cell
+        lines = self.query_one("#ws-picture", TextLines).render().plain.splitlines()
         target = None
         if c.layer is not None and c.unit is not None and c.kind in ("net", "a", "delta"):
             label = f" {unit_label(self.session.ws.spec.network.sizes, c.layer + 1, c.unit)} "
@@ -214,7 +273,24 @@ class WorksheetScreen(Screen[None]):
             target = next((i for i, line in enumerate(lines) if line.startswith("E =")), None)
         if target is None:
             target = next((i for i, line in enumerate(lines) if line.startswith("E =")), 0)
-        pane.scroll_to(y=max(0, target - 1), animate=False)
+        return max(0, target - 1)
+
+    def _scroll_picture(self) -> None:
+        """Keep the current cell's unit in sight when the picture is taller than its pane."""
+        pane = self.query_one("#ws-pane", VerticalScroll)
+        top = self._picture_top()
+        if pane.size.height:
+            pane.scroll_to(y=top, animate=False)
+            return
+        # Not laid out yet (the screen is opening): the first layout places the picture at this offset,
+        # so the first frame shows it scrolled. Scrolling now would be cut to nothing (no size yet), and
+        # scrolling after the first frame would paint the screen a second time. The offset is kept
+        # within what the pane can scroll when it is as tall as it can be.
+        most = self.query_one("#ws-picture", TextLines).line_count - heights(self.app.size, FEEDBACK_LINES[0])[2]
+        top = max(0, min(top, most))
+        pane.set_reactive(Widget.scroll_y, float(top))
+        pane.set_reactive(Widget.scroll_target_y, float(top))
+        pane.vertical_scrollbar.position = top
 
     # --- answering -----------------------------------------------------------------------------
 
@@ -246,12 +322,9 @@ class WorksheetScreen(Screen[None]):
                 return i
         return min(here + 1, len(cells) - 1)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        # Only a click moves the cursor from the table itself (the click gives the table the focus);
-        # the table's own highlight after it is filled is not a move.
-        if event.data_table.has_focus and event.cursor_row != self.row:
-            self.report = None
-            self.go(event.cursor_row)
+    def on_cell_table_row_clicked(self, event: CellTable.RowClicked) -> None:
+        self.report = None
+        self.go(event.row)
 
     # --- actions -------------------------------------------------------------------------------
 

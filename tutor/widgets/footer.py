@@ -13,8 +13,8 @@ class KeysFooter(Footer):
     exercise offers Hint and Solution, the next step may not; focus moving changes them too), and
     each new key is styled twice, once on mounting and again for its compact class: on the lesson
     screen that was the largest part of a next-step press. Here an unchanged set of keys costs
-    nothing, and a changed one relabels the keys there are, mounting or removing only the
-    difference. Bindings in groups are left to Textual's way of drawing them.
+    nothing, and a changed one shows and hides the keys there are (relabelling them in order only
+    when a new key comes between others), mounting only keys beyond every one shown before. Bindings in groups are left to Textual's way of drawing them.
     """
 
     _shown: tuple | None = None
@@ -40,9 +40,27 @@ class KeysFooter(Footer):
             palette = None if found is None else (found[1].key, found[2])
         return tuple(keys), palette
 
+    #: Hidden keys composed beyond those shown, for a later change that shows more keys: mounting a
+    #: widget then would cost a second layout of the whole screen after the first.
+    SPARE = 4
+
     def compose(self):
-        self._shown = self._keys() if self._bindings_ready else None
-        yield from super().compose()
+        # Textual's Footer composes nothing until the first bindings change, then composes again;
+        # the screen's bindings are known already, so the keys are composed once, here.
+        self.set_reactive(Footer._bindings_ready, True)
+        self._shown = self._keys()
+        for widget in super().compose():
+            # a key's `compact` is bound to the footer's; with its class set already, binding it
+            # does not style the key a second time
+            if isinstance(widget, FooterKey):
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
+        if self._shown is not None:
+            for _ in range(self.SPARE):
+                spare = FooterKey("", "", "", "").data_bind(compact=Footer.compact)
+                spare.set_class(self.compact, "-compact", update=False)
+                spare.display = False
+                yield spare
 
     def bindings_changed(self, screen) -> None:
         self._bindings_ready = True
@@ -60,17 +78,19 @@ class KeysFooter(Footer):
             return True
         keys = wanted[0]
         widgets = [w for w in self.query_children(FooterKey) if not w.has_class("-command-palette")]
-        if len(widgets) != len(self._shown[0]):  # not the widgets Footer composed for what it showed
-            return False
-        for widget, (key, display, description, action, disabled, tooltip) in zip(widgets, keys):
-            widget.key, widget.key_display, widget.description, widget.action = key, display, description, action
-            widget._disabled = disabled
-            widget.set_class(disabled, "-disabled")
-            widget.tooltip = tooltip or None
-            widget.refresh(layout=True)
-        if len(widgets) > len(keys):
-            self.remove_children(widgets[len(keys):])
-        elif len(keys) > len(widgets):
+        if [w.action for w in widgets if w.display] != [k[3] for k in self._shown[0]]:
+            return False  # not the widgets Footer composed for what it showed
+        matched = _in_order(widgets, keys)
+        if matched is None:  # a key between others that has no widget there: relabel them in order
+            matched = widgets[:len(keys)]
+        for widget, key in zip(matched, keys):
+            _set_key(widget, key)
+        # Keys no longer wanted are hidden, not removed: a later step that shows them again then needs
+        # no new widget (mounting one costs a second layout of the whole screen after the first).
+        for widget in widgets:
+            if widget not in matched:
+                widget.display = False
+        if len(keys) > len(widgets):
             palette = [w for w in self.query_children(FooterKey) if w.has_class("-command-palette")]
             with self._context():  # data_bind binds to the widget whose code is running: this footer
                 new = [FooterKey(key, display, description, action, disabled=disabled, tooltip=tooltip)
@@ -79,3 +99,31 @@ class KeysFooter(Footer):
             self.mount_all(new, before=palette[0] if palette else None)
         self._shown = wanted
         return True
+
+
+def _in_order(widgets: list[FooterKey], keys) -> list[FooterKey] | None:
+    """A widget for each key, in order, each already showing that key's action (shown or hidden), so
+    that a change of keys only shows and hides widgets; None when some key has no such widget."""
+    matched, at = [], 0
+    for key in keys:
+        while at < len(widgets) and widgets[at].action != key[3]:
+            at += 1
+        if at == len(widgets):
+            return None
+        matched.append(widgets[at])
+        at += 1
+    return matched
+
+
+def _set_key(widget: FooterKey, key) -> None:
+    """Show `key` (key, display, description, action, disabled, tooltip) on `widget`, repainting it
+    only when that changes what it shows."""
+    key_, display, description, action, disabled, tooltip = key
+    if (widget.key, widget.key_display, widget.description, widget.action, widget._disabled) != \
+            (key_, display, description, action, disabled):
+        widget.key, widget.key_display, widget.description, widget.action = key_, display, description, action
+        widget._disabled = disabled
+        widget.set_class(disabled, "-disabled")
+        widget.refresh(layout=True)
+    widget.tooltip = tooltip or None
+    widget.display = True
