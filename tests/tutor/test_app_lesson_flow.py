@@ -238,6 +238,34 @@ async def test_gradcheck_uses_the_learners_own_gradients(tmp_path):
             assert math.isfinite(rel) and rel < 2e-3
 
 
+async def test_a_gradient_check_that_finishes_after_the_learner_moved_on_is_not_shown(tmp_path):
+    curriculum, _ = catalog.load()
+    lesson = next(l for l in curriculum.lessons if any(s.gradcheck for s in l.steps))
+    check_step = next(s for s in lesson.steps if s.gradcheck)
+    app = make_app(data_dir=tmp_path, seed=5, start=("lesson", lesson.id))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = app.screen
+        while screen.step.id != check_step.id:
+            await pilot.press("ctrl+n")
+        # asked, then moved on in the same turn of the event loop: the result can only arrive afterwards
+        screen.action_gradcheck()
+        screen.action_back()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.step.id != check_step.id
+        result = screen.query_one("#check-result")
+        assert not result.display or "Finite-difference check" not in rendered(result)
+        # on the step itself it is still shown, so the test would see a result that arrived
+        screen.action_next()
+        await pilot.pause()
+        assert screen.step.id == check_step.id
+        screen.action_gradcheck()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Finite-difference check" in rendered(screen.query_one("#check-result"))
+
+
 async def test_next_after_the_last_step_returns_home_with_the_lesson_marked(tmp_path):
     curriculum, _ = catalog.load()
     lesson = curriculum.lessons[0]

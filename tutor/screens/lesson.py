@@ -468,14 +468,20 @@ class LessonScreen(Screen[None]):
         result = self.query_one("#check-result", Static)
         result.update("Checking your gradients against finite differences…")
         result.display = True
-        self._run_gradcheck(network, x, t, mine)
+        self._run_gradcheck(network, x, t, mine, self._probe_key())
+
+    def _probe_key(self) -> tuple:
+        """What a finite-difference check was asked on: its result is shown only while that is on screen."""
+        return self.lesson.id, self.step.id, self.seed
 
     @work(thread=True, exclusive=True, group="gradcheck")
-    def _run_gradcheck(self, network, x, t, mine: dict[str, float]) -> None:
+    def _run_gradcheck(self, network, x, t, mine: dict[str, float], asked: tuple) -> None:
         rows, backprop_error = lesson_parts.gradient_check(network, x, t, mine)
-        self.app.call_from_thread(self._show_gradcheck, rows, backprop_error)
+        self.app.call_from_thread(self._show_gradcheck, rows, backprop_error, asked)
 
-    def _show_gradcheck(self, rows, backprop_error: float) -> None:
+    def _show_gradcheck(self, rows, backprop_error: float, asked: tuple) -> None:
+        if asked != self._probe_key():
+            return  # the learner moved on (another step, lesson or numbers) while it ran
         # a gradient some step still asks for is not given away by the check either
         open_steps = {lesson_parts.asked_quantity(s) for s in lesson_parts.group_members(self.lesson, self.step)
                       if s.exercise is not None and s.id not in self.settled}
