@@ -20,6 +20,19 @@ async def ready(pilot, *, close_welcome: bool = False) -> None:
         await pilot.pause()
 
 
+async def welcome_said(pilot) -> str:
+    """The welcome screen's text, once it is on screen (a Markdown widget holds its text only after it
+    has mounted); "" if the welcome never shows it."""
+    app = pilot.app
+    for _ in range(500):
+        if type(app.screen).__name__ == "WelcomeScreen" and app.screen.query("#welcome-text"):
+            said = app.screen.query_one("#welcome-text").source
+            if said:
+                return said
+        await pilot.pause(0.01)
+    return ""
+
+
 def a_wrong_answer(exercise) -> str:
     """A wrong answer the grader can read: a catalogued mistake when there is one, else a far-off value."""
     from engine.answers import evaluate

@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from pilot_helpers import welcome_said
 
 from tutor.progress import Progress
 from tutor.progress_schema import BUSY_TIMEOUT_MS
@@ -289,7 +290,7 @@ async def test_the_app_runs_without_saving_beside_a_newer_file_and_says_so(tmp_p
                 break
             await pilot.pause(0.01)
         await pilot.pause()
-        assert "not saved" in app.screen.query_one("#welcome-text").source  # in memory: a first run
+        assert "not saved" in await welcome_said(pilot)  # in memory: a first run
         await pilot.press("enter")
         shown = str(app.screen.query_one("#home-status").render()).replace("\n", " ")
         assert "newer version" in shown
@@ -304,12 +305,8 @@ async def test_the_welcome_does_not_promise_saving_when_nothing_is_saved(tmp_pat
     (tmp_path / DB).mkdir()
     app = make_app(data_dir=tmp_path, start=("home",))
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(200):
-            if isinstance(app.screen, WelcomeScreen) and app.screen.query("#welcome-text"):
-                break
-            await pilot.pause(0.01)
+        said = await welcome_said(pilot)
         assert isinstance(app.screen, WelcomeScreen) and not app.progress.saving
-        said = app.screen.query_one("#welcome-text").source
         assert "not saved" in said and "saved as you go" not in said
 
 
