@@ -1,15 +1,24 @@
 """A program under a real pseudo-terminal: start it, send it keys, and time until given text is painted
-or until the screen it draws (kept by a terminal emulator, pyte) has stopped changing."""
+or until the screen it draws (kept by a terminal emulator, pyte) has stopped changing.
+
+With emulation, a thread reads the terminal and stamps each piece of output with the moment it
+arrived, and the emulator works through the pieces afterwards: pyte, written in Python, takes some
+20 ms for a full-screen frame of 10 kB that a real terminal draws in well under one, and that time
+belongs to the instrument, not to the program measured (it also held back the reading of whatever
+the program wrote next)."""
 
 from __future__ import annotations
 
 import fcntl
 import os
+import queue
 import re
 import select
 import signal
 import struct
+import sys
 import termios
+import threading
 import time
 
 SIZE = (80, 24)
@@ -41,11 +50,49 @@ class PtyProgram:
                 os._exit(127)
         self.raw = b""
         self._screen = self._stream = None
+        self._pieces: queue.SimpleQueue | None = None
         if emulate:  # characters only, not their colours
             import pyte
 
             self._screen = pyte.Screen(*size)
             self._stream = pyte.ByteStream(self._screen)
+            # the reader wakes within half a millisecond of output even while the emulator is busy
+            sys.setswitchinterval(min(sys.getswitchinterval(), 0.0005))
+            self._pieces = queue.SimpleQueue()
+            threading.Thread(target=self._read_all, daemon=True).start()
+
+    def _read_all(self) -> None:
+        """The reader thread: every piece of output with the moment it arrived; None at the end."""
+        while True:
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                chunk = b""
+            self._pieces.put((time.perf_counter(), chunk) if chunk else None)
+            if not chunk:
+                return
+
+    def _read(self, timeout: float) -> tuple[float, bytes] | None:
+        """The next piece of output and when it arrived, waiting at most `timeout` seconds (None if
+        nothing came); RuntimeError once the program has closed its terminal."""
+        if self._pieces is not None:
+            try:
+                piece = self._pieces.get(timeout=max(0.0, timeout))
+            except queue.Empty:
+                return None
+            if piece is None:
+                self._pieces.put(None)  # still closed for the next reader
+                raise RuntimeError(f"{' '.join(self.argv)} closed its terminal: {self.raw[-300:]!r}")
+            return piece
+        if not select.select([self.fd], [], [], max(0.0, timeout))[0]:
+            return None
+        try:
+            chunk = os.read(self.fd, 65536)
+        except OSError:  # the program exited
+            chunk = b""
+        if not chunk:
+            raise RuntimeError(f"{' '.join(self.argv)} closed its terminal: {self.raw[-300:]!r}")
+        return time.perf_counter(), chunk
 
     @property
     def display(self) -> list[str]:
@@ -70,21 +117,16 @@ class PtyProgram:
                 if last is None:
                     raise TimeoutError(f"{' '.join(self.argv)}: nothing changed on screen in {timeout:.0f} s")
                 return last - since, list(before)
-            if not select.select([self.fd], [], [], wait)[0]:
+            piece = self._read(wait)
+            if piece is None:
                 continue
-            try:
-                chunk = os.read(self.fd, 65536)
-            except OSError:
-                raise RuntimeError(f"{' '.join(self.argv)} exited") from None
-            if not chunk:
-                raise RuntimeError(f"{' '.join(self.argv)} closed its terminal")
-            now = time.perf_counter()
+            arrived, chunk = piece
             self.raw += chunk
             self._stream.feed(chunk)
             shown = self._screen.display
             if shown != before:
-                before, last = shown, now
-                self.changes.append((now - since, shown))
+                before, last = shown, arrived
+                self.changes.append((arrived - since, shown))
 
     def press_settle(self, keys: bytes, quiet: float = 0.5) -> tuple[float, list[str]]:
         """Seconds from sending `keys` until the screen is complete (see `settle`), and that screen."""
@@ -103,30 +145,24 @@ class PtyProgram:
             if left <= 0:
                 raise TimeoutError(f"{' '.join(self.argv)}: none of {markers!r} after {timeout:.0f} s; "
                                    f"wrote {self.raw[-300:]!r}")
-            ready, _, _ = select.select([self.fd], [], [], left)
-            if not ready:
+            piece = self._read(left)
+            if piece is None:
                 continue
-            try:
-                chunk = os.read(self.fd, 65536)
-            except OSError:  # the program exited
-                raise RuntimeError(f"{' '.join(self.argv)} exited: {self.raw[-500:]!r}") from None
-            if not chunk:
-                raise RuntimeError(f"{' '.join(self.argv)} closed its terminal")
-            self.raw += chunk
+            self.raw += piece[1]
             if self._stream is not None:
-                self._stream.feed(chunk)
+                self._stream.feed(piece[1])
 
     def drain(self, quiet: float = 0.15) -> None:
         """Read and drop output until the program has been quiet for `quiet` seconds."""
-        while select.select([self.fd], [], [], quiet)[0]:
+        while True:
             try:
-                chunk = os.read(self.fd, 65536)
-            except OSError:
+                piece = self._read(quiet)
+            except RuntimeError:
                 return
-            if not chunk:
-                return
+            if piece is None:
+                break
             if self._stream is not None:
-                self._stream.feed(chunk)
+                self._stream.feed(piece[1])
         self.raw = b""
 
     def send(self, keys: bytes) -> float:
