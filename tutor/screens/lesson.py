@@ -10,7 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from engine.exercises import fill
@@ -22,9 +22,10 @@ from tutor.widgets.answer import AnswerBox
 from tutor.widgets.curves import SigmoidCurves
 from tutor.widgets.prose import LessonMarkdown, StepProse
 from tutor.widgets.feedback import FeedbackPanel, HintLadder
-from tutor.widgets.footer import KeysFooter
 from tutor.widgets.graph import GraphView
+from tutor.widgets.keys_bar import KeysBar
 from tutor.widgets.network import NetworkView
+from tutor.widgets.title_bar import TitleBar
 
 
 class LessonScreen(LessonTools, Screen[None]):
@@ -66,7 +67,7 @@ class LessonScreen(LessonTools, Screen[None]):
         self.solution_armed = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="step-title")
         with VerticalScroll(id="lesson-body"):
             # the picture first: it is what the prose talks about, and it should be on screen at once
@@ -86,7 +87,7 @@ class LessonScreen(LessonTools, Screen[None]):
             yield OptionList(id="choices")
             yield AnswerBox(id="answer")
             yield FeedbackPanel(id="feedback")
-        yield KeysFooter(compact=True)
+        yield KeysBar()
 
     # --- showing a step ------------------------------------------------------------------------
 
