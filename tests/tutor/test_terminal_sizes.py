@@ -59,7 +59,7 @@ async def test_every_exercise_fits_and_answers_at_80x24(tmp_path):
                 assert isinstance(screen, LessonScreen) and screen.step.id == step.id, where
                 body = screen.query_one("#lesson-body")
                 assert inside(body) and body.region.height >= 5, f"{where}: prose squeezed to {body.region.height} rows"
-                for part in ("#step-title", "#prompt", "#answer-input", "Footer"):
+                for part in ("#step-title", "#prompt", "#answer-input", "KeysBar"):
                     assert inside(screen.query_one(part)), f"{where}: {part} is off screen"
                 ex = screen.exercise
                 if ex.kind == "choice":
