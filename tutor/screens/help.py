@@ -6,10 +6,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 
 from tutor.keys import ANOTHER_KEY, BACK_KEY, GRADCHECK_KEY, HELP_KEY, HINT_KEY, NEXT_KEY, SOLUTION_KEY, THEME_KEY
 from tutor.widgets.prose import LessonMarkdown
+from tutor.widgets.keys_bar import KeysBar
+from tutor.widgets.title_bar import TitleBar
 
 KEYS = f"""\
 Every key below works in a terminal, inside tmux, and in a browser. Where a Ctrl key is given as
@@ -76,7 +78,7 @@ class HelpScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with TabbedContent(id="help-tabs"):
             with TabPane("Keys", id="help-keys"):
                 with VerticalScroll():
@@ -87,7 +89,7 @@ class HelpScreen(Screen[None]):
                 yield VerticalScroll()
             with TabPane("Notation", id="help-legend"):
                 yield VerticalScroll()
-        yield Footer(compact=True)
+        yield KeysBar()
 
     def on_mount(self) -> None:
         self.sub_title = "Help"

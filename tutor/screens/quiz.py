@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, OptionList, Static
+from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.keys import NEXT_KEY, key
@@ -18,6 +18,8 @@ from tutor.review import MAX_ITEMS, Planned
 from tutor.widgets.answer import AnswerBox
 from tutor.widgets.prose import LessonMarkdown
 from tutor.widgets.feedback import FeedbackPanel
+from tutor.widgets.keys_bar import KeysBar
+from tutor.widgets.title_bar import TitleBar
 
 
 @dataclass
@@ -78,7 +80,7 @@ class QuizScreen(Screen[None]):
         return list({item.lesson_id: item.planned.lesson for item in self.items}.values())
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="quiz-title")
         with VerticalScroll(id="quiz-body"):
             yield Static(id="quiz-prompt")
@@ -87,7 +89,7 @@ class QuizScreen(Screen[None]):
         with Vertical(id="quiz-dock"):
             yield AnswerBox(id="quiz-answer")
             yield FeedbackPanel(id="quiz-feedback")
-        yield Footer(compact=True)
+        yield KeysBar()
 
     def on_mount(self) -> None:
         self.sub_title = "Review: what is due first" if self.due else "Quiz"
