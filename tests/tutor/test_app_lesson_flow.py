@@ -49,6 +49,13 @@ def pick_step():
     pytest.fail("no lesson has a number exercise with a typed mistake, which this test needs")
 
 
+
+def checked(screen) -> str:
+    """The finite-difference check's result as the step's page shows it ("" when it shows none)."""
+    page = screen.query_one("#lesson-body")
+    part = page.part("check")
+    return page.given(part) if part is not None else ""
+
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*list(text))
 
@@ -111,7 +118,7 @@ async def test_wrong_hint_right_next_then_resume(tmp_path):
         assert " ".join(first_line.split()) in " ".join(said.split())
         # the solution is offered but not shown
         assert SOLUTION_KEY in said
-        assert not screen.query_one("#solution-box").display
+        assert not screen.query_one("#lesson-body").shown("solution")
 
         # one hint rung at a time
         await pilot.press("ctrl+g")
@@ -156,11 +163,11 @@ async def test_solution_only_on_request_and_recorded(tmp_path):
         assert isinstance(screen, LessonScreen)
         for _ in range(index):
             await pilot.press("ctrl+n")
-        box = screen.query_one("#solution-box")
+        page = screen.query_one("#lesson-body")
         await pilot.press("ctrl+s")  # before any attempt: asks for a second press
-        assert not box.display
+        assert not page.shown("solution")
         await pilot.press("ctrl+s")
-        assert box.display
+        assert page.shown("solution") and "Worked solution" in page.text()
         assert app.progress.solution_revealed(lesson.id, screen.step.id, screen.seed)
         # a right answer on revealed numbers does not count; new numbers make it count again
         await type_text(pilot, right_answer(screen.exercise))
@@ -169,7 +176,7 @@ async def test_solution_only_on_request_and_recorded(tmp_path):
         old = dict(screen.exercise.values)
         await pilot.press("ctrl+r")
         assert dict(screen.exercise.values) != old
-        assert not screen.query_one("#solution-box").display
+        assert not screen.query_one("#lesson-body").shown("solution")
         await type_text(pilot, right_answer(screen.exercise))
         await pilot.press("enter")
         assert screen.step.id in app.progress.solved_steps(lesson.id)
@@ -228,7 +235,7 @@ async def test_gradcheck_uses_the_learners_own_gradients(tmp_path):
         await pilot.press("ctrl+f")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        shown = rendered(screen.query_one("#check-result"))
+        shown = checked(screen)
         assert "Finite-difference check" in shown
         for weight, mine in typed.items():
             line = next(l for l in shown.splitlines() if l.startswith(weight))
@@ -254,8 +261,7 @@ async def test_a_gradient_check_that_finishes_after_the_learner_moved_on_is_not_
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.step.id != check_step.id
-        result = screen.query_one("#check-result")
-        assert not result.display or "Finite-difference check" not in rendered(result)
+        assert "Finite-difference check" not in checked(screen)
         # on the step itself it is still shown, so the test would see a result that arrived
         screen.action_next()
         await pilot.pause()
@@ -263,7 +269,7 @@ async def test_a_gradient_check_that_finishes_after_the_learner_moved_on_is_not_
         screen.action_gradcheck()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "Finite-difference check" in rendered(screen.query_one("#check-result"))
+        assert "Finite-difference check" in checked(screen)
 
 
 async def test_next_after_the_last_step_returns_home_with_the_lesson_marked(tmp_path):
@@ -328,9 +334,9 @@ async def test_every_step_of_every_lesson_shows_at_80x24(tmp_path):
                     # the question with its numbers; a value an earlier, skipped step asks for shows "?"
                     assert screen.fill(screen.exercise.spec.prompt).strip()[:30] in rendered(screen.query_one("#prompt"))
                 if step.visual == "network":
-                    assert screen.query_one("#network").display, f"{lesson.id}/{step.id}: no network drawn"
+                    assert screen.query_one("#lesson-body").shown("picture:network"), f"{lesson.id}/{step.id}: no network drawn"
                 if step.visual == "graph":
-                    assert screen.query_one("#graph").display, f"{lesson.id}/{step.id}: no graph drawn"
+                    assert screen.query_one("#lesson-body").shown("picture:graph"), f"{lesson.id}/{step.id}: no graph drawn"
                 if index + 1 < len(lesson.steps):
                     await pilot.press("ctrl+n")
             await pilot.press("escape")

@@ -11,19 +11,17 @@ from collections import Counter
 
 from pilot_helpers import ready
 from textual.geometry import Region
-from textual.widgets import Label, Static
+from rich.cells import cell_len
+from textual.content import Content
 
 from tutor.app import make_app
 from tutor.layout import fit_display, fits, keep_line_breaks
 from tutor.screens.lesson import LessonScreen
-from tutor.widgets.prose import DisplayFormula, StepProse
+from tutor.widgets.step_page import Part, StepPage
 
 
 def given_text(widget) -> str:
-    """The text a widget was asked to show (for a step's prose, its text as written, before it was
-    laid out, so that nothing lost in laying it out goes unseen)."""
-    if isinstance(widget, StepProse):
-        return widget.source_text
+    """The text a widget was asked to show."""
     content = widget.visual
     plain = getattr(content, "plain", None)
     if plain is None:  # a rich renderable wrapped for Textual
@@ -38,11 +36,9 @@ def drawn_text(widget) -> str:
     return "\n".join(strip.text for strip in strips)
 
 
-def missing(widget) -> Counter:
-    """Characters given to `widget` that it does not draw (spaces aside; "↩" marks a cut word)."""
-    given = Counter(c for c in given_text(widget) if not c.isspace())
-    drawn = Counter(c for c in drawn_text(widget) if not c.isspace() and c != "↩")
-    return given - drawn
+def lost(given: str, drawn: str) -> Counter:
+    """Characters given that are not drawn (spaces aside; "↩" marks a cut word)."""
+    return Counter(c for c in given if not c.isspace()) - Counter(c for c in drawn if not c.isspace() and c != "↩")
 
 
 def shown(widget) -> bool:
@@ -54,32 +50,41 @@ def shown(widget) -> bool:
     return widget.size.width > 0
 
 
-def clipped_lines(screen: LessonScreen) -> list[str]:
-    """What is cut off on the lesson screen: text widgets drawing less than they were given, widgets
-    reaching past the right edge of their scrolling container, and a body that would scroll sideways."""
-    body = screen.query_one("#lesson-body")
+def page_problems(page: StepPage) -> list[str]:
+    """What is cut off or broken on a step's page: a part drawing less than it was given, a line of
+    laid-out text or of a picture wider than its place (Textual would fold it anywhere, a formula or
+    a table row or a picture broken mid-symbol), a line wider than the page."""
     problems = []
-    if body.max_scroll_x:
-        problems.append(f"the lesson body is {body.max_scroll_x} cells too wide")
-    for widget in list(body.query(Static)) + list(screen.query("#prompt, #hints")):
-        if not shown(widget) or widget.query(Static) or isinstance(widget, DisplayFormula):
-            continue  # containers and formula blocks: their leaves (the Label) are checked
-        lost = missing(widget)
-        if lost:
-            first = next((line for line in given_text(widget).split("\n") if any(c in line for c in lost)), "")
-            problems.append(f"{type(widget).__name__} loses {''.join(sorted(lost.elements()))!r} of: {first[:90]}")
-        edge = body.scrollable_content_region.right if body in widget.ancestors else screen.size.width
-        if widget.region.right > edge:
-            problems.append(f"{type(widget).__name__} reaches column {widget.region.right}, past {edge}")
-    for block in body.query(DisplayFormula):
-        if shown(block) and not fits(block.laid_out, block.text_width):
-            problems.append(f"a display formula is wider than {block.text_width}: {block.laid_out!r}")
-    for prose in body.query(StepProse):
-        if shown(prose) and prose.laid is not None:
-            width = prose.content_size.width
-            wide = [line.plain for line in prose.laid.lines if line.cell_length > width]
-            if wide:  # Textual would fold it anywhere: a formula or a table row broken mid-symbol
-                problems.append(f"a line of prose is wider than {width}: {wide[0]!r}")
+    for part in page.parts:
+        given, drawn = page.given(part), page.drawn(part)
+        missing = lost(given, drawn)
+        if missing:
+            first = next((line for line in given.split("\n") if any(c in line for c in missing)), "")
+            problems.append(f"the {part.name} loses {''.join(sorted(missing.elements()))!r} of: {first[:90]}")
+        width = page.part_width(part.indent, part.frame is not None)
+        laid = page.laid(part)
+        # laid-out text and pictures must fit as they are; a plain line of text may wrap
+        lines = ([line.plain for line in laid.lines] if laid is not None else
+                 part.body.plain.split("\n") if part.name.startswith("picture") else [])
+        wide = [line for line in lines if cell_len(line) > width]
+        if wide:
+            problems.append(f"a line of the {part.name} is wider than {width}: {wide[0]!r}")
+        if any(cell_len(line) > page.text_width for line in drawn.split("\n")):
+            problems.append(f"the {part.name} is drawn wider than the page")
+    return problems
+
+
+def clipped_lines(screen: LessonScreen) -> list[str]:
+    """What is cut off on the lesson screen: on its page, and in the question and hints under it."""
+    problems = page_problems(screen.query_one("#lesson-body", StepPage))
+    for widget in screen.query("#prompt, #hints"):
+        if not shown(widget):
+            continue
+        missing = lost(given_text(widget), drawn_text(widget))
+        if missing:
+            problems.append(f"{type(widget).__name__} loses {''.join(sorted(missing.elements()))!r}")
+        if widget.region.right > screen.size.width:
+            problems.append(f"{type(widget).__name__} reaches column {widget.region.right}, past {screen.size.width}")
     return problems
 
 
@@ -88,10 +93,12 @@ SIZES = [(80, 24), (100, 30), (120, 36)]
 
 def laid_out_by_width(screen: LessonScreen) -> bool:
     """Whether the step shows something whose layout depends on the width: formulas, a picture, a table."""
-    prose = screen.query_one("#prose", StepProse)
-    return bool(screen.query(DisplayFormula) or screen.query("MarkdownTable")
-                or (prose.laid is not None and prose.laid.kinds & {"formula", "table"})
-                or any(screen.query_one(v).display for v in ("#network", "#graph", "#curves")))
+    page = screen.query_one("#lesson-body", StepPage)
+    for part in page.parts:
+        laid = page.laid(part)
+        if part.name.startswith("picture") or (laid is not None and laid.kinds & {"formula", "table"}):
+            return True
+    return False
 
 
 async def walk_every_step(tmp_path) -> dict[str, list[str]]:
@@ -197,25 +204,25 @@ def test_worked_solutions_keep_their_lines():
 
 
 async def test_the_check_sees_prose_that_loses_text(tmp_path):
-    # the walk above must be able to fail for a step's prose too: a table too wide to share out is
-    # caught, and so is text that is given but never drawn
+    # the walk above must be able to fail for a step's page too: a table too wide to share out is
+    # caught, and so is a picture wider than its place, and text that is given but never drawn
     app = make_app(data_dir=tmp_path, seed=7)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, close_welcome=True)
         lesson = app.curriculum.lessons[0]
         app.open_lesson(lesson.id)
         await pilot.pause()
-        await pilot.pause()  # the prose is laid out for its width, then the screen for the prose
         screen = app.screen
         assert clipped_lines(screen) == []
-        prose = screen.query_one("#prose", StepProse)
-        prose.show("| a | b |\n|---|---|\n| " + "x" * 60 + " | " + "y" * 60 + " |\n")
-        await pilot.pause()
+        page = screen.query_one("#lesson-body", StepPage)
+        page.show([Part("prose", markdown="| a | b |\n|---|---|\n| " + "x" * 60 + " | " + "y" * 60 + " |\n", indent=2)])
         await pilot.pause()
         assert clipped_lines(screen) == []  # wide cells wrap inside their columns: nothing lost
-        prose.show("a paragraph\n\n| " + " | ".join(["z"] * 30) + " |\n|" + "---|" * 30 + "\n")
+        page.show([Part("prose", markdown="a paragraph\n\n| " + " | ".join(["z"] * 30) + " |\n|" + "---|" * 30 + "\n",
+                        indent=2)])
         await pilot.pause()
-        assert any("wider than" in p for p in clipped_lines(screen))  # 30 columns cannot share 76 cells
-        prose.update("a paragraph")  # drawn text that is not the step's text as written
+        assert any("wider than" in p for p in clipped_lines(screen))  # 30 columns cannot share 72 cells
+        page.show([Part("picture:network", body=Content("┌" + "─" * 90 + "┐"))])
         await pilot.pause()
-        assert any("loses" in p for p in clipped_lines(screen))
+        assert any("wider than" in p for p in clipped_lines(screen))
+    assert lost("a paragraph with a formula", "a paragraph with a") == Counter("formula")  # text cut off

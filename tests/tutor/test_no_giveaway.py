@@ -19,20 +19,17 @@ from engine.answers import format_number
 from tutor.app import make_app
 from tutor.screens import lesson_parts
 from tutor.screens.lesson import LessonScreen
-from tutor.widgets.prose import StepProse
+from tutor.widgets.step_page import StepPage
 
 
 def visible_text(screen: LessonScreen) -> dict[str, str]:
     """What the learner can read before answering, by place."""
     places = {}
     places["prompt"] = str(screen.query_one("#prompt", Static).visual.plain) if screen.exercise is not None else ""
-    places["prose"] = screen.query_one("#prose", StepProse).source
-    pictures = []
-    for pic in ("#network", "#graph"):
-        widget = screen.query_one(pic, Static)
-        if widget.display:
-            pictures.append(str(widget.visual.plain) if hasattr(widget.visual, "plain") else str(widget.content))
-    places["picture"] = "\n".join(pictures)
+    page = screen.query_one("#lesson-body", StepPage)
+    prose = page.part("prose")
+    places["prose"] = prose.markdown if prose is not None else ""
+    places["picture"] = "\n".join(page.given(part) for part in page.parts if part.name.startswith("picture"))
     choices = screen.query_one("#choices", OptionList)
     places["choices"] = "\n".join(str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)) \
         if choices.display else ""

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
+from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+from textual.content import Content
 
 from engine.exercises import fill
 from tutor.keys import ANOTHER_KEY, HINT_KEY, NEXT_KEY, SOLUTION_KEY, lesson_bindings
@@ -19,13 +23,43 @@ from tutor.review import step_key
 from tutor.screens import lesson_parts
 from tutor.screens.lesson_tools import LessonTools
 from tutor.widgets.answer import AnswerBox
-from tutor.widgets.curves import SigmoidCurves
-from tutor.widgets.prose import LessonMarkdown, StepProse
+from tutor.layout import keep_line_breaks
 from tutor.widgets.feedback import FeedbackPanel, HintLadder
-from tutor.widgets.graph import GraphView
 from tutor.widgets.keys_bar import KeysBar
-from tutor.widgets.network import NetworkView
+from tutor.widgets.step_page import Part, StepPage
 from tutor.widgets.title_bar import TitleBar
+
+
+class Prompt(Static):
+    """The question of an exercise step, above the answer box."""
+
+    # It never scrolls: when a new question takes more or fewer lines, the layout that gives it its
+    # size is all it needs (Textual would lay out the screen a second time for its virtual size).
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
+
+
+class AnswerDock(Vertical):
+    """The question, choices, answer box, verdict and hints, under the step's page."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)  # as Prompt's
+
+
+#: The parts of a step's page, top to bottom: the picture first, since it is what the prose talks about.
+PART_ORDER = ("picture", "prose", "continue", "worksheet", "solution", "check")
+CONTINUE = Part("continue", body=Content.styled(f"Enter or {NEXT_KEY}: next step.", "$text-muted"), above=1, below=1)
+
+
+@lru_cache(maxsize=1)
+def _curves() -> Text:
+    """The σ and σ′ curves: the same picture every time, drawn once."""
+    from tutor.widgets.curves import curves_picture
+
+    return curves_picture()
+
+
+def prose_part(markdown: str) -> Part:
+    """A step's prose as a part of its page."""
+    return Part("prose", markdown=markdown, indent=2)
 
 
 class LessonScreen(LessonTools, Screen[None]):
@@ -34,6 +68,9 @@ class LessonScreen(LessonTools, Screen[None]):
     # A change of focus restyles and repaints the widgets it concerns; Textual's screen repaints all
     # of itself for it as well, a second full frame after each step that moves the focus.
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    # Each step gives the focus where it belongs (the answer box, or nothing so that the keys scroll):
+    # Textual's first focusable widget would be the hidden choices, which would take Enter.
+    AUTO_FOCUS = ""
 
     BINDINGS = [
         *lesson_bindings(),
@@ -65,25 +102,16 @@ class LessonScreen(LessonTools, Screen[None]):
         self.last_right = ""
         self.solution_shown = False
         self.solution_armed = False
+        # the parts of the step's page (see StepPage), in the order they are shown
+        self.parts: dict[str, Part | None] = dict.fromkeys(PART_ORDER)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(id="step-title")
-        with VerticalScroll(id="lesson-body"):
-            # the picture first: it is what the prose talks about, and it should be on screen at once
-            yield NetworkView(id="network", classes="visual")
-            yield GraphView(id="graph", classes="visual")
-            yield SigmoidCurves(id="curves", classes="visual")
-            yield StepProse(id="prose")
-            yield Static(f"Enter or {NEXT_KEY}: next step.", id="continue-hint")
-            yield Static(id="worksheet-hint")
-            with Vertical(id="solution-box"):
-                yield Static("Worked solution (revealed)", id="solution-title")
-                yield LessonMarkdown(id="solution")
-            yield Static(id="check-result")
-        with Vertical(id="answer-dock"):
+        yield StepPage(id="lesson-body")
+        with AnswerDock(id="answer-dock"):
             yield HintLadder(id="hints")
-            yield Static(id="prompt")
+            yield Prompt(id="prompt")
             yield OptionList(id="choices")
             yield AnswerBox(id="answer")
             yield FeedbackPanel(id="feedback")
@@ -152,10 +180,14 @@ class LessonScreen(LessonTools, Screen[None]):
         mark = "  ✓ solved" if step.id in solved else ""
         n = len(lesson.steps)
         self.query_one("#step-title", Static).update(
-            Text.assemble((f"Step {self.index + 1} of {n}", "bold"), f" · {step.title}", (mark, "green"))
+            Text.assemble((f"Step {self.index + 1} of {n}", "bold"), f" · {step.title}", (mark, "green")), layout=False
         )
-        self.query_one("#prose", StepProse).show(prose or "")
-        self._show_visual()
+        parts = self.parts
+        parts.update(dict.fromkeys(PART_ORDER))
+        parts["prose"] = prose_part(prose) if (prose or "").strip() else None
+        parts["continue"] = CONTINUE if (self.exercise is None and step.worksheet is None) else None
+        self._show_worksheet_hint(step.id in solved)
+        self._show_visual(paint=False)
         ex = self.exercise
         self._show_choices(ex)
         hints = self.query_one("#hints", HintLadder)
@@ -163,16 +195,12 @@ class LessonScreen(LessonTools, Screen[None]):
         hints.set_hints(tuple(self.fill(h) for h in ex.spec.hints) if ex else (), shown)
         feedback = self.query_one("#feedback", FeedbackPanel)
         feedback.clear()
-        self.query_one("#check-result", Static).display = False
-        self.query_one("#solution-box").display = False
         dock = self.query_one("#answer-dock")
         dock.display = ex is not None
-        self.query_one("#continue-hint").display = ex is None and step.worksheet is None
-        self._show_worksheet_hint(step.id in solved)
         if problem:
             feedback.show_text(f"This step could not be prepared: {problem}", "-unreadable")
         if ex is not None:
-            self.query_one("#prompt", Static).update(Text(self.fill(ex.spec.prompt).strip(), style="bold"))
+            self.query_one("#prompt", Prompt).update(Text(self.fill(ex.spec.prompt).strip(), style="bold"))
             box = self.query_one("#answer", AnswerBox)
             box.set_exercise(ex)
             if progress is not None and progress.solution_revealed(lesson.id, step.id, self.seed):
@@ -182,18 +210,24 @@ class LessonScreen(LessonTools, Screen[None]):
             # Nothing focused: the screen's keys scroll the text. Focusing the scrolling body instead
             # would restyle every widget in it, twice a step, for no change on screen.
             self.set_focus(None)
-        self.query_one("#lesson-body").scroll_home(animate=False)
+        self.paint_page(keep_scroll=False)
         self.refresh_bindings()
-        self.call_after_refresh(self._prepare_next)
+        # a moment after the step is on screen: work done at once would hold back the thread that
+        # writes the new screen to the terminal
+        self.set_timer(0.05, self._prepare_next)
+
+    def paint_page(self, keep_scroll: bool = True) -> None:
+        """Show the step's parts on its page (from the top unless `keep_scroll`)."""
+        self.query_one("#lesson-body", StepPage).show(list(self.parts.values()), keep_scroll=keep_scroll)
 
     def _prepare_next(self) -> None:
-        """Lay out the text of the step after this one (and of the one before), once this one is on
-        screen, so that moving there is only an update. A text filled with numbers is left to its
-        step: its numbers are drawn when it is shown."""
-        prose = self.query_one("#prose", StepProse)
+        """Draw the text of the step after this one (and of the one before), once this one is on
+        screen, so that moving there only paints. A text filled with numbers is left to its step:
+        its numbers are drawn when it is shown."""
+        page = self.query_one("#lesson-body", StepPage)
         for i in (self.index + 1, self.index - 1):
-            if 0 <= i < len(self.lesson.steps) and not self.lesson.steps[i].scenario:
-                prose.prepare(self.lesson.steps[i].text or "")
+            if 0 <= i < len(self.lesson.steps) and not self.lesson.steps[i].scenario and self.lesson.steps[i].text:
+                page.prepare(prose_part(self.lesson.steps[i].text))
 
     # --- what may be shown ------------------------------------------------------------------
 
@@ -215,26 +249,39 @@ class LessonScreen(LessonTools, Screen[None]):
             values["answer"] = self.exercise.expected_value
         return fill(template, values)
 
-    def _show_visual(self) -> None:
+    def _show_visual(self, paint: bool = True) -> None:
+        """The step's picture, as far as the learner has earned the sight of its numbers."""
         step, draw = self.step, self.draw
         context = getattr(draw, "context", None) or {}
-        network, graph, curves = self.query_one("#network", NetworkView), self.query_one("#graph", GraphView), self.query_one("#curves")
-        network.display = graph.display = curves.display = False
-        if step.visual == "network" and isinstance(context, dict) and "network" in context:
-            known, fan, asked = lesson_parts.network_reveal(self.lesson, self.index, self.settled)
-            net = context["network"]
-            shown = lesson_parts.picture_known(known, net, asked, self.withheld - {asked})
-            network.show(net, context["x"], context["t"], shown, fan, asked)
-            network.display = True
-        elif step.visual == "graph" and isinstance(context, dict) and "graph" in context:
-            values = getattr(draw, "values", {}) or {}
-            graph.show(context["graph"], withheld=[values[n] for n in self.withheld if n in values])
-            graph.display = True
-        elif step.visual == "sigmoid-curves":
-            curves.display = True
+        picture = None
+        try:
+            if step.visual == "network" and isinstance(context, dict) and "network" in context:
+                from tutor.widgets.network import network_picture
+
+                known, fan, asked = lesson_parts.network_reveal(self.lesson, self.index, self.settled)
+                net = context["network"]
+                shown = lesson_parts.picture_known(known, net, asked, self.withheld - {asked})
+                picture = network_picture(net, context["x"], context["t"], shown, fan, asked)
+            elif step.visual == "graph" and isinstance(context, dict) and "graph" in context:
+                from tutor.widgets.graph import graph_drawing, graph_picture
+
+                values = getattr(draw, "values", {}) or {}
+                withheld = [values[n] for n in self.withheld if n in values]
+                drawing, listing = graph_drawing(context["graph"], withheld), graph_picture(context["graph"], withheld)
+                picture = Text.assemble(drawing, "\n\n", listing) if drawing is not None else listing
+            elif step.visual == "sigmoid-curves":
+                picture = _curves()
+        except Exception as exc:  # a malformed draw context must not take the lesson down
+            picture = Text(f"(the picture could not be drawn: {exc})", style="dim")
+        self.parts["picture"] = None if picture is None else Part(
+            f"picture:{step.visual}", body=Content.from_rich_text(picture), below=1)
+        if paint:
+            self.paint_page()
 
     def _show_choices(self, ex) -> None:
         choices = self.query_one("#choices", OptionList)
+        if (ex is None or ex.kind != "choice") and not choices.display and not choices.option_count:
+            return  # hidden and empty already: clearing it again would lay out the screen
         choices.clear_options()
         if ex is not None and ex.kind == "choice":
             for c in ex.spec.choices:
@@ -345,7 +392,7 @@ class LessonScreen(LessonTools, Screen[None]):
         if self.exercise is None:
             return
         if self.solution_shown:
-            self.query_one("#solution-box").scroll_visible(animate=False)
+            self.query_one("#lesson-body", StepPage).scroll_to_part("solution")
             return
         if self.wrong == 0 and not self.solved_now and not self.solution_armed:
             self.solution_armed = True
@@ -358,21 +405,18 @@ class LessonScreen(LessonTools, Screen[None]):
         if record and self.progress is not None:
             self.progress.record_solution(self.lesson.id, self.step.id, self.seed)
         self.solution_shown = True
-        box = self.query_one("#solution-box")
         self._settle()
-        self.query_one("#solution", LessonMarkdown).show_solution(self.fill(self.exercise.spec.solution, answer=True))
         solved = self.solved_now or (self.progress is not None and self.step.id in self.progress.solved_steps(self.lesson.id))
-        self.query_one("#solution-title", Static).update(
-            "Worked solution" if solved else
-            f"Worked solution (revealed: solve it on new numbers, {ANOTHER_KEY}, for it to count)"
-            if self.step.scenario else "Worked solution (revealed)"
-        )
-        box.display = True
+        title = ("Worked solution" if solved else
+                 f"Worked solution (revealed: solve it on new numbers, {ANOTHER_KEY}, for it to count)"
+                 if self.step.scenario else "Worked solution (revealed)")
+        self.parts["solution"] = Part("solution", markdown=keep_line_breaks(self.fill(self.exercise.spec.solution, answer=True)),
+                                      frame="step-page--solution", title=title, title_style="bold $secondary")
         feedback = self.query_one("#feedback", FeedbackPanel)
         if feedback.has_class("-note"):  # "press again" has been answered
             feedback.clear()
         self._show_visual()  # its answer has been asked for: the picture may show it now
-        self.call_after_refresh(box.scroll_visible, animate=False)
+        self.query_one("#lesson-body", StepPage).scroll_to_part("solution")
         if self.verdict is not None and not self.verdict.correct and not self.verdict.error:
             self._say(self.verdict)
 
@@ -402,14 +446,13 @@ class LessonScreen(LessonTools, Screen[None]):
 
     def action_scroll(self, lines: int) -> None:
         """Scroll the prose while the answer box keeps the focus."""
-        body = self.query_one("#lesson-body")
-        body.scroll_to(y=body.scroll_y + lines, animate=False, immediate=True)  # keys pressed quickly add up
+        self.query_one("#lesson-body", StepPage).scroll_lines(lines)
 
     def action_scroll_to_end(self, bottom: bool) -> None:
         """Home and End: the top or the bottom of the step (while the answer box has the focus, they
         move in the answer instead)."""
-        body = self.query_one("#lesson-body")
-        (body.scroll_end if bottom else body.scroll_home)(animate=False, immediate=True)
+        page = self.query_one("#lesson-body", StepPage)
+        page.to_bottom() if bottom else page.to_top()
 
     def _finish(self) -> None:
         lesson, progress = self.lesson, self.progress

@@ -4,9 +4,10 @@ check of the learner's own gradients."""
 from __future__ import annotations
 
 from textual import work
-from textual.widgets import Static
+from textual.content import Content
 
 from tutor.screens import lesson_parts
+from tutor.widgets.step_page import Part, StepPage
 
 
 class LessonTools:
@@ -15,10 +16,8 @@ class LessonTools:
     # --- a worksheet step ------------------------------------------------------------------------
 
     def _show_worksheet_hint(self, solved: bool) -> None:
-        hint = self.query_one("#worksheet-hint", Static)
-        hint.display = self.step.worksheet is not None
-        if hint.display:
-            hint.update(lesson_parts.worksheet_hint(solved))
+        self.parts["worksheet"] = (Part("worksheet", body=Content(lesson_parts.worksheet_hint(solved)))
+                                   if self.step.worksheet is not None else None)
 
     def action_worksheet(self) -> None:
         """Open the step's worksheet; back from it, the step shows whether the whole pass is right."""
@@ -51,9 +50,7 @@ class LessonTools:
             self.notify(f"This step has no network to check: {exc}", severity="error")
             return
         mine = lesson_parts.learner_gradients(self.lesson, step, self.seed, self.progress)
-        result = self.query_one("#check-result", Static)
-        result.update("Checking your gradients against finite differences…")
-        result.display = True
+        self._show_check(Content("Checking your gradients against finite differences…"))
         self._run_gradcheck(network, x, t, mine, self._probe_key())
 
     def _probe_key(self) -> tuple:
@@ -71,8 +68,10 @@ class LessonTools:
         # a gradient some step still asks for is not given away by the check either
         open_steps = {lesson_parts.asked_quantity(s) for s in lesson_parts.group_members(self.lesson, self.step)
                       if s.exercise is not None and s.id not in self.settled}
-        text = lesson_parts.gradcheck_text(rows, backprop_error, open_steps)
-        result = self.query_one("#check-result", Static)
-        result.update(text)
-        result.display = True
-        self.call_after_refresh(result.scroll_visible, animate=False)
+        self._show_check(Content.from_rich_text(lesson_parts.gradcheck_text(rows, backprop_error, open_steps)))
+
+    def _show_check(self, text: Content) -> None:
+        """The check's result in its frame at the foot of the step, scrolled into view."""
+        self.parts["check"] = Part("check", body=text, frame="step-page--check")
+        self.paint_page()
+        self.query_one("#lesson-body", StepPage).scroll_to_part("check")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.geometry import Size
@@ -52,6 +54,12 @@ class AnswerInput(Input):
     """
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if re.fullmatch(r"f\d+", event.key):
+            # a function key is the screen's (next step, a hint…): Input would wake its cursor for it,
+            # a repaint of its own just before the screen's, which then waits a frame for its turn
+            event.prevent_default()
 
     def _watch_value(self, value: str) -> None:
         super()._watch_value(value)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 from rich.text import Text
-from textual.widgets import Static
 
 from tutor.widgets.canvas import BraillePlot, Canvas
 
@@ -53,10 +52,3 @@ def curves_picture(width: int = 60, height: int = 12) -> Text:
     picture.append("   ")
     picture.append("━ σ′(x) = σ(x)(1 − σ(x))", style=PRIME)
     return picture
-
-
-class SigmoidCurves(Static):
-    """A Static showing `curves_picture`."""
-
-    def on_mount(self) -> None:
-        self.update(curves_picture())

@@ -30,6 +30,8 @@ class FeedbackPanel(Static):
     _verdict_classes: str = ""
 
     def clear(self) -> None:
+        if not self.display and self._verdict_text is None:
+            return  # already clear: asking again would lay out the whole screen for nothing
         self.judged, self._verdict_text = None, None
         self.update("")
         self.set_classes("")
@@ -140,5 +142,6 @@ class HintLadder(Static):
                 text.append("\n")
             text.append(f"Hint {i}/{len(self.hints)}: ", style="bold")
             text.append(hint)
-        self.update(text)
+        # hidden before and after (a step's hints not asked for yet): no layout of the screen for it
+        self.update(text, layout=self.display or self.shown > 0)
         self.display = self.shown > 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
 from tutor.widgets.canvas import Canvas
 
@@ -224,16 +223,3 @@ def graph_drawing(output, withheld=()) -> Text | None:
         canvas.put(x0 + len(n.label) + 1, y0, format_number(n.data), "dim")
         canvas.put(x0, y0 + 1, under[id(n)], BACK)
     return canvas.text()
-
-
-class GraphView(Static):
-    """A Static showing a step's graph: drawn (when it fits) and listed, forward and backward values."""
-
-    def show(self, output, withheld=()) -> None:
-        """Draw the graph; numbers equal to a `withheld` answer are shown as "?"."""
-        try:
-            drawing = graph_drawing(output, withheld)
-            listing = graph_picture(output, withheld)
-            self.update(Text.assemble(drawing, "\n\n", listing) if drawing is not None else listing)
-        except Exception as exc:  # a malformed context must not take the lesson down
-            self.update(Text(f"(the graph could not be drawn: {exc})", style="dim"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Mapping
 
 from rich.text import Text
-from textual.widgets import Static
 
 from tutor.widgets.canvas import Canvas
 
@@ -135,13 +134,3 @@ def _cell(symbol: str, name: str, value: float, known: Mapping[str, bool], asked
     if known.get(symbol, default):
         return (name, _fmt(value), None)
     return (name, "·", "dim")
-
-
-class NetworkView(Static):
-    """A Static that shows `network_picture` for the current step."""
-
-    def show(self, network, x, t, known=None, fan_from=None, asked=None, numbers=None, notes=()) -> None:
-        try:
-            self.update(network_picture(network, x, t, known, fan_from, asked, numbers, notes))
-        except Exception as exc:  # a malformed draw context must not take the lesson down
-            self.update(Text(f"(the network picture could not be drawn: {exc})", style="dim"))

@@ -1,5 +1,5 @@
-"""Lesson text: a step's prose as one widget of lines laid out for its width (StepProse), and Markdown for
-worked solutions and help pages with display formulas laid out for their width and one shared parser."""
+"""Markdown for quiz reviews, the welcome and help pages: display formulas laid out for their width, one
+shared parser (a lesson step's own text is drawn by StepPage, from prose_lines)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from textual import events
 from textual.await_complete import AwaitComplete
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.widgets import Markdown, Static
+from textual.widgets import Markdown
 from textual.widgets._markdown import MarkdownBlock, MarkdownFence
 
-from tutor.layout import fit_display, keep_line_breaks
+from tutor.layout import fit_display
 
 
 class DisplayFormula(MarkdownFence):
@@ -163,78 +163,3 @@ class LessonMarkdown(Markdown):
                 batch.__exit__(None, None, None)
 
         return AwaitComplete(swap_then_paint())
-
-    def show_solution(self, solution: str):
-        """Show a worked solution, one line of working per line, as it was written."""
-        return self.update(keep_line_breaks(solution))
-
-
-class StepProse(Static):
-    """A step's prose in one widget: its Markdown laid out for the width it has (see prose_lines).
-
-    Textual's Markdown builds a widget for every paragraph, heading, list item, table cell and
-    formula, each styled, laid out and painted on its own, and a new step changed or mounted dozens of
-    them. Here a new step is one update of one widget; its lines are broken for the width before
-    they are drawn, and the lines of a text the screen expects next can be laid out ahead (`prepare`).
-    """
-
-    DEFAULT_CSS = """
-    StepProse {
-        height: auto;
-        padding: 0 2;
-        color: $foreground;
-    }
-    """
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id)
-        self.source = ""  # the Markdown shown
-        self.laid = None  # its lines, for `_width` cells
-        self._width = 0
-
-    @property
-    def source_text(self) -> str:
-        """Every character of the text as written, before it was laid out (what the screen must show)."""
-        return self.laid.source_text if self.laid is not None else ""
-
-    def show(self, markdown: str) -> None:
-        """Show new text, laid out for the width the widget has now (or gets at its first layout)."""
-        self.source = markdown
-        self.display = bool(markdown.strip())  # a step with no text takes no line
-        width = self.text_width
-        if width:
-            self._lay_out(width)
-        else:
-            self.laid, self._width = None, 0
-            self.update("")
-
-    @property
-    def text_width(self) -> int:
-        """The cells a line may take: the widget's own width, or while it is hidden (a step without
-        text) the width it will have in its container, so that it is laid out once, not again on showing."""
-        if self.content_size.width:
-            return self.content_size.width
-        parent = self.parent
-        if parent is None or not getattr(parent, "scrollable_content_region", None):
-            return 0
-        return max(0, parent.scrollable_content_region.width - self.styles.gutter.width)
-
-    def prepare(self, markdown: str) -> None:
-        """Lay out text that may be shown next, for the present width, while nothing else is happening."""
-        from tutor.widgets.prose_lines import lay_out
-
-        if self.text_width and markdown.strip():
-            lay_out(markdown, self.text_width)
-
-    def on_resize(self, event: events.Resize) -> None:
-        width = self.content_size.width
-        if width and width != self._width:
-            self._lay_out(width)
-            # asked for within the layout that gave the width, the new height is not taken up by it
-            self.call_later(self.refresh, layout=True)
-
-    def _lay_out(self, width: int) -> None:
-        from tutor.widgets.prose_lines import lay_out
-
-        self.laid, self._width = lay_out(self.source, width), width
-        self.update(self.laid.content)
