@@ -218,18 +218,29 @@ class BackpropTutor(App):
         from tutor import worksheet_session as ws
         from tutor.screens.worksheet import WorksheetScreen
 
+        # An opening allocates tens of thousands of objects: the full collections they set off came in
+        # the middle of it every few openings, 40-100 ms each. They wait until the screen has painted.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
-            if source is None:
-                session = ws.practice_session(self.progress, self.seeds)
-                renew = lambda: ws.practice_session(self.progress, self.seeds, new=True)  # noqa: E731
-            else:
-                session, renew = ws.file_session(self.progress, *source), None
-        except Exception as exc:  # checked by the command line already; a bad draw must not take the app down
-            self.notify(f"The worksheet could not be opened: {exc}", severity="error")
-            return
-        self._to_home()
-        self.push_screen(WorksheetScreen(session, renew))
-        self._check_size()
+            try:
+                if source is None:
+                    session = ws.practice_session(self.progress, self.seeds)
+                    renew = lambda: ws.practice_session(self.progress, self.seeds, new=True)  # noqa: E731
+                else:
+                    session, renew = ws.file_session(self.progress, *source), None
+            except Exception as exc:  # checked by the command line already; a bad draw must not take the app down
+                self.notify(f"The worksheet could not be opened: {exc}", severity="error")
+                return
+            self._to_home()
+            screen = WorksheetScreen(session, renew)
+            self.push_screen(screen)
+            self._check_size()
+            if collecting and screen.call_after_refresh(gc.enable):  # after the screen's first frame
+                collecting = False
+        finally:
+            if collecting:
+                gc.enable()
 
     def choose_quiz(self) -> None:
         """Ask which lessons to quiz (the lessons begun are ticked), then start that quiz."""
