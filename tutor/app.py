@@ -93,6 +93,7 @@ class BackpropTutor(App):
         # What was loaded at start-up lives as long as the app: keep it out of every later collection,
         # so the collections that free a closed screen (see release_closed_screens) stay short.
         gc.freeze()
+        self._prepare_worksheet()
         kind, *args = self.start
         if kind == "lesson" and args:
             self.open_lesson(args[0])
@@ -102,6 +103,23 @@ class BackpropTutor(App):
             self.open_practice()
         elif kind == "practice-spec" and len(args) == 2:
             self.open_practice((args[0], args[1]))
+
+    @work(thread=True, exclusive=True, group="prepare")
+    def _prepare_worksheet(self) -> None:
+        """Bring in, while the app is idle after start-up, what a worksheet's first opening would wait for:
+        numpy's random generators (which draw the network) and the misconceptions' words.
+
+        Both are loaded by the lessons' own exercises too, so this adds nothing to the memory of an app
+        that has opened its lessons. The worksheet's own modules (about 0.5 MiB) are left to its first
+        opening: the app may never show one."""
+        try:
+            import numpy.random  # noqa: F401
+
+            from lessons.misconceptions import misconception_words
+
+            misconception_words()
+        except Exception:  # a fault here is the worksheet's to report when it opens, not a reason to stop the app
+            pass
 
     def on_unmount(self) -> None:
         if self.progress is not None:
@@ -200,18 +218,29 @@ class BackpropTutor(App):
         from tutor import worksheet_session as ws
         from tutor.screens.worksheet import WorksheetScreen
 
+        # An opening allocates tens of thousands of objects: the full collections they set off came in
+        # the middle of it every few openings, 40-100 ms each. They wait until the screen has painted.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
-            if source is None:
-                session = ws.practice_session(self.progress, self.seeds)
-                renew = lambda: ws.practice_session(self.progress, self.seeds, new=True)  # noqa: E731
-            else:
-                session, renew = ws.file_session(self.progress, *source), None
-        except Exception as exc:  # checked by the command line already; a bad draw must not take the app down
-            self.notify(f"The worksheet could not be opened: {exc}", severity="error")
-            return
-        self._to_home()
-        self.push_screen(WorksheetScreen(session, renew))
-        self._check_size()
+            try:
+                if source is None:
+                    session = ws.practice_session(self.progress, self.seeds)
+                    renew = lambda: ws.practice_session(self.progress, self.seeds, new=True)  # noqa: E731
+                else:
+                    session, renew = ws.file_session(self.progress, *source), None
+            except Exception as exc:  # checked by the command line already; a bad draw must not take the app down
+                self.notify(f"The worksheet could not be opened: {exc}", severity="error")
+                return
+            self._to_home()
+            screen = WorksheetScreen(session, renew)
+            self.push_screen(screen)
+            self._check_size()
+            if collecting and screen.call_after_refresh(gc.enable):  # after the screen's first frame
+                collecting = False
+        finally:
+            if collecting:
+                gc.enable()
 
     def choose_quiz(self) -> None:
         """Ask which lessons to quiz (the lessons begun are ticked), then start that quiz."""

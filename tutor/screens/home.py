@@ -83,13 +83,20 @@ class HomeScreen(Screen[None]):
             )
             yield OptionList(id="lessons")
             yield Static("Loading lessons…", id="home-status")
-        # Textual's Footer composes its keys anew each time home comes back, and keeps every key it
-        # composed (each is bound to the footer, which lives as long as the app): this one does not.
-        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
+        # The keys come in the frame after the first, as Textual's own Footer's do: composing, styling
+        # and laying out a dozen key widgets took as long again as the rest of the first frame. (The
+        # app's queue, not this screen's: while the app is still mounting, this screen's next refresh
+        # is not written to the terminal.)
+        self.app.call_after_refresh(self._mount_footer)
         if self.app.curriculum is not None:
             self.curriculum_ready()
+
+    def _mount_footer(self) -> None:
+        # Textual's Footer composes its keys anew each time home comes back, and keeps every key it
+        # composed (each is bound to the footer, which lives as long as the app): this one does not.
+        self.mount(KeysFooter(compact=True))
 
     def curriculum_ready(self) -> None:
         """Fill in the lessons once the curriculum has loaded."""
