@@ -141,8 +141,8 @@ class BackpropTutor(App):
     def release_closed_screens(self) -> None:
         """Free the widgets of screens that were closed: a screen's widgets refer to each other, so only
         a collection frees them, and the interpreter's own schedule for one takes many screens."""
-        # A screen's Header watches the app's title; Textual drops the watchers of closed widgets only
-        # when the value changes, which here it never does, so each closed screen's header stayed.
+        # A screen's title bar watches the app's title; Textual drops the watchers of closed widgets only
+        # when the value changes, which here it never does, so each closed screen's title bar stayed.
         self.mutate_reactive(App.title)
         self.mutate_reactive(App.sub_title)
         gc.collect()

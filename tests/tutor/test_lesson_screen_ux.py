@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from pilot_helpers import ready
-from textual.widgets import Footer
 
 from engine.answers import format_number
 from tutor.app import make_app
@@ -99,7 +98,7 @@ async def test_help_names_every_key_and_the_home_q(tmp_path):
     app = make_app(data_dir=tmp_path, seed=4)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot, close_welcome=True)
-        footer = " ".join(f"{k.key_display} {k.description}" for k in app.screen.query_one(Footer).query("FooterKey") if k.display)
+        footer = app.screen.query_one(KeysBar).text()
         assert "q Quit" in footer and "a Quiz…" in footer and "d Review" in footer and "F1 Help" in footer
         status = plain(app.screen.query_one("#home-status"))
         assert "a: choose a quiz" in status and "q:" not in status

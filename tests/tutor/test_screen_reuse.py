@@ -1,18 +1,18 @@
 """Screens the app keeps: one lesson screen shows every lesson, and screens that were closed leave
-nothing of themselves behind (their keys, their headers)."""
+nothing of themselves behind (their keys, their title bars)."""
 
 from __future__ import annotations
 
 from pilot_helpers import a_wrong_answer, ready
 
-from textual.widgets import Header
-from textual.widgets._footer import FooterKey
 
 from tutor.app import make_app
 from tutor.progress import Progress
 from tutor.screens.lesson import LessonScreen
 from tutor.widgets.answer import AnswerBox
 from tutor.widgets.feedback import FeedbackPanel, HintLadder
+from tutor.widgets.keys_bar import KeysBar
+from tutor.widgets.title_bar import TitleBar
 
 SIZE = (100, 32)
 
@@ -81,27 +81,23 @@ async def test_one_lesson_screen_shows_the_next_lesson_afresh_and_each_lesson_wh
         assert screen.query_one(HintLadder).shown == 1  # the hint taken there is still taken
 
 
-async def test_lessons_opened_one_after_another_leave_no_keys_or_headers_behind(tmp_path):
+async def test_lessons_opened_one_after_another_leave_no_keys_or_title_bars_behind(tmp_path):
     app = returning_learner(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         home = app.screen
-        home_keys = len(watchers(home.query_one("KeysFooter"), "compact"))
         for lesson in app.curriculum.lessons * 2:
             app.open_lesson(lesson.id)
             await pilot.pause()
             await pilot.press("escape")
             await pilot.pause()
         app.release_closed_screens()
-        # home's footer relabels its keys: the keys bound to it are the ones it shows
-        footer = home.query_one("KeysFooter")
-        bound = [node for node, _ in watchers(footer, "compact")]
-        assert len(bound) <= home_keys  # not a set more for every time home came back
-        assert all(isinstance(node, FooterKey) for node in bound)
-        shown = [key for key in footer.query_children(FooterKey) if not key.has_class("-command-palette")]
-        assert sum(node.is_attached for node in bound) == len(shown) > 0
-        # headers watch the app's title; only those of screens that exist may stay
+        # one keys line on home, listening to home's bindings alone, however often home came back
+        assert len(home.query(KeysBar)) == 1
+        listening = [node for node in home.bindings_updated_signal._subscriptions if isinstance(node, KeysBar)]
+        assert len(listening) == 1, listening
+        # title bars watch the app's title; only those of screens that exist may stay
         for name in ("title", "sub_title"):
-            headers = [node for node, _ in watchers(app, name) if isinstance(node, Header)]
-            assert all(not node._closing for node in headers), name
-            assert len(headers) <= 2, (name, len(headers))  # home's and the lesson screen's
+            bars = [node for node, _ in watchers(app, name) if isinstance(node, TitleBar)]
+            assert bars and all(not node._closing for node in bars), name
+            assert len(bars) <= 2, (name, len(bars))  # home's and the lesson screen's

@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tutor.keys import ANOTHER_KEY, BACK_KEY, HELP_KEY, HINT_KEY, NEXT_KEY, SOLUTION_KEY
-from tutor.widgets.footer import KeysFooter
+from tutor.widgets.keys_bar import KeysBar
+from tutor.widgets.title_bar import TitleBar
 
 WELCOME = f"""\
 **Welcome to backprop-tutor**
@@ -74,7 +75,7 @@ class HomeScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="home-body"):
             yield Static(
                 "Learn backpropagation by doing it. Choose a lesson and press Enter, "
@@ -83,20 +84,11 @@ class HomeScreen(Screen[None]):
             )
             yield OptionList(id="lessons")
             yield Static("Loading lessons…", id="home-status")
+        yield KeysBar()
 
     def on_mount(self) -> None:
-        # The keys come in the frame after the first, as Textual's own Footer's do: composing, styling
-        # and laying out a dozen key widgets took as long again as the rest of the first frame. (The
-        # app's queue, not this screen's: while the app is still mounting, this screen's next refresh
-        # is not written to the terminal.)
-        self.app.call_after_refresh(self._mount_footer)
         if self.app.curriculum is not None:
             self.curriculum_ready()
-
-    def _mount_footer(self) -> None:
-        # Textual's Footer composes its keys anew each time home comes back, and keeps every key it
-        # composed (each is bound to the footer, which lives as long as the app): this one does not.
-        self.mount(KeysFooter(compact=True))
 
     def curriculum_ready(self) -> None:
         """Fill in the lessons once the curriculum has loaded."""
