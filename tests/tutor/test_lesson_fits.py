@@ -61,7 +61,7 @@ def page_problems(page: StepPage) -> list[str]:
         if missing:
             first = next((line for line in given.split("\n") if any(c in line for c in missing)), "")
             problems.append(f"the {part.name} loses {''.join(sorted(missing.elements()))!r} of: {first[:90]}")
-        width = page.part_width(part.indent, part.frame is not None)
+        width = page.part_width(part)
         laid = page.laid(part)
         # laid-out text and pictures must fit as they are; a plain line of text may wrap
         lines = ([line.plain for line in laid.lines] if laid is not None else

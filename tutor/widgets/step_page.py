@@ -17,6 +17,8 @@ from textual.widget import Widget
 #: Columns left of the text, and the scrollbar's at the right (with one more beyond it), as the
 #: scrolling container this widget replaces had them.
 GUTTER, SCROLLBAR, RIGHT = 1, 2, 1
+#: How far the text of a titled frame (a worked solution) stands in from its title.
+TITLED = 2
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ class StepPage(Widget):
             return None
         from tutor.widgets.prose_lines import lay_out
 
-        return lay_out(part.markdown, self.part_width(part.indent, part.frame is not None))
+        return lay_out(part.markdown, self.part_width(part))
 
     def given(self, part: Part) -> str:
         """Every character of a part as it was given, before it was laid out (what must be readable)."""
@@ -117,9 +119,11 @@ class StepPage(Widget):
         """The cells a line of the page may take."""
         return max(1, self.size.width - GUTTER - SCROLLBAR - RIGHT)
 
-    def part_width(self, part_indent: int, framed: bool = False) -> int:
-        """The cells a line of a part with this indent (and frame) may take."""
-        return max(1, self.text_width - 2 * part_indent - (4 if framed else 0))
+    def part_width(self, part: Part) -> int:
+        """The cells a line of the part's text may take: inside its indent, its frame, and under a
+        frame's title the text's own indent."""
+        framed = part.frame is not None
+        return max(1, self.text_width - 2 * part.indent - (4 if framed else 0) - (TITLED if framed and part.title else 0))
 
     def prepare(self, part: Part) -> None:
         """Draw a part that may be shown next, so that showing it only paints."""
@@ -191,12 +195,16 @@ class StepPage(Widget):
         if lines is not None:
             return lines
         framed = part.frame is not None
-        inner = self.part_width(part.indent, framed)
+        width = self.part_width(part)
         laid = self.laid(part)
         body = laid.content if laid is not None else part.body if part.body is not None else Content("")
-        if part.title:
-            body = Content("\n").join([Content.styled(part.title, part.title_style), body])
-        strips = [s.crop_extend(0, inner, base) for s in Visual.to_strips(self, body, inner, None, self.visual_style)]
+        strips = [s.crop_extend(0, width, base) for s in Visual.to_strips(self, body, width, None, self.visual_style)]
+        inner = width
+        if part.title:  # the title at the left, the text under it indented
+            inner = width + (TITLED if framed else 0)
+            title = Visual.to_strips(self, Content.styled(part.title, part.title_style), inner, None, self.visual_style)
+            gap = Strip.blank(inner - width, base)
+            strips = [s.crop_extend(0, inner, base) for s in title] + [Strip.join([gap, s]) for s in strips]
         pad = Strip([Segment(" " * part.indent, base)]) if part.indent else None
         if framed:
             edge = base + self.get_component_rich_style(part.frame)
