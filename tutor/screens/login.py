@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tutor.learners import PIN_DIGITS, BadName, BadPin, Learner, Registry, SignIn, check_pin_rule, clean_name
+from tutor.widgets.keys_bar import KeysBar
 
 INTRO = (
     "[b]backprop-tutor · Sign in to the class[/b]\n\n"
@@ -51,7 +52,7 @@ class LoginScreen(Screen[Learner]):
             yield Input(placeholder=f"PIN: {low} to {high} digits", id="login-pin", password=True,
                         max_length=high, restrict=r"[0-9]*")
             yield Static("", id="login-message")
-        yield Footer()
+        yield KeysBar()
 
     @property
     def registry(self) -> Registry:
