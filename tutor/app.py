@@ -238,6 +238,7 @@ class BackpropTutor(App):
             self._check_size()
             if collecting and screen.call_after_refresh(gc.enable):  # after the screen's first frame
                 collecting = False
+                self.set_timer(2.0, gc.enable)  # and in any case: a screen closed before it painted
         finally:
             if collecting:
                 gc.enable()

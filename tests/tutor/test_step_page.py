@@ -13,6 +13,11 @@ class PageApp(App):
         yield StepPage(id="page")
 
 
+def on_screen(app) -> list[str]:
+    """The screen's lines as they were last painted."""
+    return [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
+
+
 def lines_of(page: StepPage) -> list[str]:
     return [line.rstrip() for line in page.text().split("\n")]
 
@@ -74,3 +79,35 @@ async def test_the_page_scrolls_within_its_lines_and_to_a_part():
         assert page.render_line(5).text.strip() == "the end" and page.render_line(0).text.strip() == "line 16"
         page.show([Part("short", body=Content("short"))])
         assert page.top == 0 and page.last_top == 0  # a new step starts at its top
+
+
+async def test_a_resized_page_is_drawn_for_its_new_width_and_a_part_asked_for_early_is_scrolled_to():
+    app = PageApp()
+    async with app.run_test(size=(60, 8)) as pilot:
+        page = app.query_one(StepPage)
+        text = " ".join(f"word{i}" for i in range(40))
+        page.show([Part("prose", markdown=text), Part("end", body=Content("the end"), above=1)])
+        await pilot.pause()
+        wide = on_screen(app)
+        await pilot.resize_terminal(30, 8)
+        await pilot.pause()
+        narrow = on_screen(app)  # what was painted, not what the page would draw if asked now
+        assert narrow != wide and narrow == [page.render_line(y).text.rstrip() for y in range(page.size.height)]
+        assert narrow[0].strip().startswith("word0") and len(narrow[0].strip()) <= page.text_width
+        page.to_bottom()
+        await pilot.resize_terminal(60, 8)  # the page grows wider, its text takes fewer lines
+        await pilot.pause()
+        assert 0 <= page.top <= page.last_top
+        assert page.render_line(page.size.height - 1).text.strip() in ("the end", "")
+
+    app = PageApp()
+    async with app.run_test(size=(40, 6)) as pilot:
+        page = app.query_one(StepPage)
+        await pilot.pause()
+        unsized = StepPage()
+        unsized.show([Part("long", body=Content("\n".join(str(i) for i in range(30)))), Part("end", body=Content("x"))])
+        unsized.scroll_to_part("end")  # no size yet: remembered, not worked out at a width of one cell
+        assert unsized.top == 0 and unsized._wanted == "end"
+        await app.screen.mount(unsized)
+        await pilot.pause()
+        assert unsized._wanted is None and unsized.top == unsized.last_top > 0

@@ -211,6 +211,8 @@ class LessonScreen(LessonTools, Screen[None]):
             # would restyle every widget in it, twice a step, for no change on screen.
             self.set_focus(None)
         self.paint_page(keep_scroll=False)
+        if self.solution_shown:  # back on a step whose solution was asked for: it is what to read
+            self.query_one("#lesson-body", StepPage).scroll_to_part("solution")
         self.refresh_bindings()
         # a moment after the step is on screen: work done at once would hold back the thread that
         # writes the new screen to the terminal

@@ -75,6 +75,8 @@ class StepPage(Widget):
         self._lines: list[Strip] | None = None
         self._drawn: dict[tuple, list[Strip]] = {}  # a part's lines, by (part, width, style)
         self._styles: tuple | None = None  # (base, thumb) while a frame is drawn
+        self._lines_for: tuple | None = None  # the (width, style) `_lines` were drawn for
+        self._wanted: str | None = None  # a part to scroll to once the page has a size
 
     # --- what is shown ---------------------------------------------------------------------------
 
@@ -83,6 +85,8 @@ class StepPage(Widget):
         self.parts = tuple(p for p in parts if p is not None)
         self._lines = None
         self.top = self.top if keep_scroll else 0
+        if not keep_scroll:
+            self._wanted = None
         self._clamp()
         self.refresh()
 
@@ -154,7 +158,12 @@ class StepPage(Widget):
         self.scroll_page_to(self.last_top)
 
     def scroll_to_part(self, name: str) -> None:
-        """Scroll the part called `name` into view (from its top, when it is not in view whole)."""
+        """Scroll the part called `name` into view (from its top, when it is not in view whole); before
+        the page has a size, once it has one."""
+        if not self.size.width or not self.size.height:
+            self._wanted = name
+            return
+        self._wanted = None
         for part, start, end in self._spans():
             if part.name == name:
                 if not (start >= self.top and end <= self.top + self.size.height):
@@ -162,8 +171,7 @@ class StepPage(Widget):
                 return
 
     def _clamp(self) -> None:
-        if self.size.height:
-            self.top = max(0, min(self.top, self.last_top))
+        self.top = max(0, min(self.top, self.last_top) if self.size.height else self.top)
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
@@ -174,8 +182,10 @@ class StepPage(Widget):
         self.scroll_lines(-3)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._lines = None
-        self._clamp()
+        # the lines are drawn again for the new width at the paint that comes with the new size (see
+        # _all_lines), which Textual makes before it sends this event: only a wanted part is left
+        if self._wanted is not None:
+            self.scroll_to_part(self._wanted)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -231,8 +241,11 @@ class StepPage(Widget):
         return spans
 
     def _all_lines(self) -> list[Strip]:
+        if self._lines is not None and self._lines_for != (self.text_width, self._base()):
+            self._lines = None  # drawn for another width: the page was resized
         if self._lines is None:
             width, base = self.text_width, self._base()
+            self._lines_for = (width, base)
             blank = Strip.blank(width, base)
             lines: list[Strip] = []
             for part, start, end in self._spans():
@@ -245,6 +258,9 @@ class StepPage(Widget):
 
     def render_lines(self, crop):
         self._styles = (self.rich_style, self.get_component_rich_style("step-page--thumb"))
+        if self._wanted is not None and self.size.height:
+            self.scroll_to_part(self._wanted)
+        self._clamp()  # at this size: a page that grew since it was scrolled shows its last lines
         try:
             return super().render_lines(crop)
         finally:
