@@ -2,64 +2,27 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
-from textual.content import Content
 
 from engine.exercises import fill
-from tutor.keys import ANOTHER_KEY, HINT_KEY, NEXT_KEY, SOLUTION_KEY, lesson_bindings
+from tutor.keys import ANOTHER_KEY, HINT_KEY, SOLUTION_KEY, lesson_bindings
 from tutor.review import step_key
-from tutor.screens import lesson_parts
+from tutor.screens import lesson_page, lesson_parts
+from tutor.screens.lesson_page import CONTINUE, PART_ORDER, AnswerDock, Prompt, prose_part
 from tutor.screens.lesson_tools import LessonTools
 from tutor.widgets.answer import AnswerBox
-from tutor.layout import keep_line_breaks
 from tutor.widgets.feedback import FeedbackPanel, HintLadder
 from tutor.widgets.keys_bar import KeysBar
 from tutor.widgets.step_page import Part, StepPage
 from tutor.widgets.title_bar import TitleBar
-
-
-class Prompt(Static):
-    """The question of an exercise step, above the answer box."""
-
-    # It never scrolls: when a new question takes more or fewer lines, the layout that gives it its
-    # size is all it needs (Textual would lay out the screen a second time for its virtual size).
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
-
-
-class AnswerDock(Vertical):
-    """The question, choices, answer box, verdict and hints, under the step's page."""
-
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)  # as Prompt's
-
-
-#: The parts of a step's page, top to bottom: the picture first, since it is what the prose talks about.
-PART_ORDER = ("picture", "prose", "continue", "worksheet", "solution", "check")
-CONTINUE = Part("continue", body=Content.styled(f"Enter or {NEXT_KEY}: next step.", "$text-muted"), above=1, below=1)
-
-
-@lru_cache(maxsize=1)
-def _curves() -> Text:
-    """The σ and σ′ curves: the same picture every time, drawn once."""
-    from tutor.widgets.curves import curves_picture
-
-    return curves_picture()
-
-
-def prose_part(markdown: str) -> Part:
-    """A step's prose as a part of its page."""
-    return Part("prose", markdown=markdown, indent=2)
 
 
 class LessonScreen(LessonTools, Screen[None]):
@@ -253,30 +216,7 @@ class LessonScreen(LessonTools, Screen[None]):
 
     def _show_visual(self, paint: bool = True) -> None:
         """The step's picture, as far as the learner has earned the sight of its numbers."""
-        step, draw = self.step, self.draw
-        context = getattr(draw, "context", None) or {}
-        picture = None
-        try:
-            if step.visual == "network" and isinstance(context, dict) and "network" in context:
-                from tutor.widgets.network import network_picture
-
-                known, fan, asked = lesson_parts.network_reveal(self.lesson, self.index, self.settled)
-                net = context["network"]
-                shown = lesson_parts.picture_known(known, net, asked, self.withheld - {asked})
-                picture = network_picture(net, context["x"], context["t"], shown, fan, asked)
-            elif step.visual == "graph" and isinstance(context, dict) and "graph" in context:
-                from tutor.widgets.graph import graph_drawing, graph_picture
-
-                values = getattr(draw, "values", {}) or {}
-                withheld = [values[n] for n in self.withheld if n in values]
-                drawing, listing = graph_drawing(context["graph"], withheld), graph_picture(context["graph"], withheld)
-                picture = Text.assemble(drawing, "\n\n", listing) if drawing is not None else listing
-            elif step.visual == "sigmoid-curves":
-                picture = _curves()
-        except Exception as exc:  # a malformed draw context must not take the lesson down
-            picture = Text(f"(the picture could not be drawn: {exc})", style="dim")
-        self.parts["picture"] = None if picture is None else Part(
-            f"picture:{step.visual}", body=Content.from_rich_text(picture), below=1)
+        self.parts["picture"] = lesson_page.picture_part(self.lesson, self.index, self.draw, self.settled, self.withheld)
         if paint:
             self.paint_page()
 
@@ -409,11 +349,8 @@ class LessonScreen(LessonTools, Screen[None]):
         self.solution_shown = True
         self._settle()
         solved = self.solved_now or (self.progress is not None and self.step.id in self.progress.solved_steps(self.lesson.id))
-        title = ("Worked solution" if solved else
-                 f"Worked solution (revealed: solve it on new numbers, {ANOTHER_KEY}, for it to count)"
-                 if self.step.scenario else "Worked solution (revealed)")
-        self.parts["solution"] = Part("solution", markdown=keep_line_breaks(self.fill(self.exercise.spec.solution, answer=True)),
-                                      frame="step-page--solution", title=title, title_style="bold $secondary")
+        self.parts["solution"] = lesson_page.solution_part(self.fill(self.exercise.spec.solution, answer=True),
+                                                           solved, self.step.scenario is not None)
         feedback = self.query_one("#feedback", FeedbackPanel)
         if feedback.has_class("-note"):  # "press again" has been answered
             feedback.clear()
