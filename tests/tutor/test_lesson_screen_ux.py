@@ -12,7 +12,6 @@ from tutor.app import make_app
 from tutor.keys import ANOTHER_KEY, BACK_KEY, HINT_KEY, NEXT_KEY, SOLUTION_KEY, THEME_KEY
 from tutor.screens.help import KEYS, HelpScreen
 from tutor.screens.home import HomeScreen
-from tutor.screens.lesson import LessonScreen
 from tutor.screens.quiz import QuizScreen
 from tutor.screens.quiz_choice import QuizChoice
 from tutor.widgets.answer import PLACEHOLDER
@@ -124,20 +123,58 @@ async def test_help_scrolls_with_the_arrow_keys_at_once(tmp_path):
         assert isinstance(app.screen, HelpScreen)
         await pilot.pause()
         page = app.screen._page()
-        assert page.max_scroll_y > 0, "the keys page fits: this test needs it to scroll"
+        assert page.last_top > 0, "the keys page fits: this test needs it to scroll"
         await pilot.press("down", "down", "down")
-        assert page.scroll_y == 3
+        assert page.top == 3
         await pilot.press("pagedown")
-        assert page.scroll_y > 3
-        await pilot.press("right")  # the next page, and it scrolls too
+        assert page.top > 3
+        await pilot.press("right")  # the next page, from its top, and it scrolls too
         await pilot.pause()
         assert app.screen.query_one("#help-tabs").active == "help-typing"
+        assert app.screen._page().top == 0
         await pilot.press("down")
-        assert app.screen._page().scroll_y == 1
+        assert app.screen._page().top == 1
         # keys that arrive together (typed fast, or sent in one go by tmux) before a repaint all count
         for _ in range(4):
             app.screen.action_scroll(1)
-        assert app.screen._page().scroll_y == 5
+        assert app.screen._page().top == 5
+        await pilot.press("end")
+        assert app.screen._page().top == app.screen._page().last_top
+        await pilot.press("left")  # back on the keys page, where it was left
+        await pilot.pause()
+        assert app.screen.query_one("#help-tabs").active == "help-keys" and app.screen._page().top > 3
+
+
+async def test_help_is_one_screen_shown_again_where_it_was_left(tmp_path):
+    app = make_app(data_dir=tmp_path, seed=4)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, close_welcome=True)
+        await pilot.press("f1")
+        help_screen = app.screen
+        await pilot.press("right", "down", "down", "escape")
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen is help_screen
+        assert help_screen.query_one("#help-tabs").active == "help-typing" and help_screen._page().top == 2
+        assert "How to type answers" in help_screen._page().text()
+
+
+async def test_every_help_page_is_drawn_whole_at_80_columns(tmp_path):
+    from test_lesson_fits import page_problems
+
+    app = make_app(data_dir=tmp_path, seed=4)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, close_welcome=True)
+        await pilot.press("f1")
+        for name in ("keys", "typing", "legend"):
+            await pilot.pause()
+            page = app.screen._page()
+            assert app.screen.query_one("#help-tabs").active == f"help-{name}"
+            source = KEYS if name == "keys" else app.curriculum.pages[name]
+            assert page.parts[0].markdown == source
+            assert page_problems(page) == [], name
+            await pilot.press("right")
 
 
 async def test_the_notation_legend_reads_line_by_line_at_80_columns(tmp_path):
@@ -147,13 +184,26 @@ async def test_the_notation_legend_reads_line_by_line_at_80_columns(tmp_path):
         await ready(pilot, close_welcome=True)
         await pilot.press("f1", "right", "right")
         await pilot.pause()
-        await pilot.pause()
         assert app.screen.query_one("#help-tabs").active == "help-legend"
-        legend = app.screen.query_one("#help-legend")
-        items = [p for p in legend.query("MarkdownBulletList MarkdownParagraph") if p.region.width]
-        assert len(items) >= 7 and max(i.outer_size.height for i in items) <= 3
-        cells = [c for c in legend.query("MarkdownTableCellContents") if c.region.width]
-        assert all(c.outer_size.height <= 3 for c in cells)  # any table left is a short one
+        lines = app.screen._page().text().split("\n")
+        items: list[int] = []  # the lines each list item takes: its bullet line and those it wraps onto
+        table_rows: list[int] = []  # the lines each row of a table takes
+        in_item = False
+        for line in lines:
+            text = line.strip()
+            if text.startswith("•"):
+                items.append(1)
+                in_item, hang = True, line.index("•") + 2
+            elif in_item and text and line[:hang].isspace() and not line[hang].isspace():
+                items[-1] += 1
+            else:
+                in_item = False
+            if text.startswith("│"):
+                table_rows[-1] += 1
+            elif text[:1] in ("┌", "├"):
+                table_rows.append(0)
+        assert len(items) >= 7 and max(items) <= 3 and sum(items) > len(items), items  # some do wrap
+        assert all(n <= 3 for n in table_rows), table_rows  # any table left is a short one
 
 async def test_an_edited_answer_marks_the_old_verdict_as_old(tmp_path):
     app = make_app(data_dir=tmp_path, seed=4)

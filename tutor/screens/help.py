@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import TabbedContent, TabPane
+from textual.widgets import Tab, Tabs
 
 from tutor.keys import ANOTHER_KEY, BACK_KEY, GRADCHECK_KEY, HELP_KEY, HINT_KEY, NEXT_KEY, SOLUTION_KEY, THEME_KEY
-from tutor.widgets.prose import LessonMarkdown
 from tutor.widgets.keys_bar import KeysBar
+from tutor.widgets.step_page import Part, StepPage
 from tutor.widgets.title_bar import TitleBar
 
 KEYS = f"""\
@@ -64,8 +63,20 @@ The mouse works too: click a lesson, a choice, or a key in the footer.
 """
 
 
+#: The pages of help: their ids, tab labels, and the reference page of the curriculum each shows (None:
+#: the keys above), with what to say while the curriculum has not loaded.
+PAGES = (("help-keys", "Keys", None, ""),
+         ("help-typing", "Typing formulas", "typing", "The typing guide is not available yet."),
+         ("help-legend", "Notation", "legend", "The notation legend is not available yet."))
+
+
 class HelpScreen(Screen[None]):
-    """Three pages: keys, typing, notation. The arrow keys scroll and turn pages without Tab first."""
+    """Three pages: keys, typing, notation. The arrow keys scroll and turn pages without Tab first.
+
+    The app keeps one help screen and shows it again: each page is one part of a StepPage, laid out
+    once per width, so F1 and a change of page only paint (built from Markdown widgets, the notation
+    page alone was hundreds of widgets and F1 took half a second).
+    """
 
     BINDINGS = [
         Binding("escape,f1", "close", "Close help"),
@@ -75,55 +86,57 @@ class HelpScreen(Screen[None]):
         Binding("down", "scroll(1)", "Scroll", show=False, priority=True),
         Binding("pageup", "scroll(-10)", "Page up", show=False, priority=True),
         Binding("pagedown", "scroll(10)", "Page down", show=False, priority=True),
+        Binding("home", "scroll(-100000)", "Top", show=False, priority=True),
+        Binding("end", "scroll(100000)", "Bottom", show=False, priority=True),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tops: dict[str, int] = {}  # where each page was scrolled to, kept while another is read
+        self.shown_page = ""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with TabbedContent(id="help-tabs"):
-            with TabPane("Keys", id="help-keys"):
-                with VerticalScroll():
-                    yield LessonMarkdown(KEYS)
-            # The other pages are long (the notation table alone is hundreds of widgets): each is
-            # built when it is first shown, so that F1 paints the keys at once.
-            with TabPane("Typing formulas", id="help-typing"):
-                yield VerticalScroll()
-            with TabPane("Notation", id="help-legend"):
-                yield VerticalScroll()
+        yield Tabs(*(Tab(label, id=pid) for pid, label, _, _ in PAGES), id="help-tabs")
+        yield StepPage(id="help-page")
         yield KeysBar()
 
     def on_mount(self) -> None:
         self.sub_title = "Help"
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self._fill(event.pane.id)
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab is not None and event.tab.id:
+            self.show_page(event.tab.id)
 
-    def _fill(self, pane_id: str | None) -> None:
-        """Put a page's text in its pane the first time the page is shown."""
-        missing = {"help-typing": ("typing", "The typing guide is not available."),
-                   "help-legend": ("legend", "The notation legend is not available.")}
-        if pane_id not in missing:
-            return
-        page = self.query_one(f"#{pane_id}", TabPane).query_one(VerticalScroll)
-        if page.children:
-            return
+    def page_text(self, page_id: str) -> str:
+        """The Markdown of a page: the keys, or a reference page of the curriculum."""
+        _, _, name, absent = next(p for p in PAGES if p[0] == page_id)
+        if name is None:
+            return KEYS
         pages = self.app.curriculum.pages if self.app.curriculum is not None else {}
-        name, absent = missing[pane_id]
-        page.mount(LessonMarkdown(pages.get(name, absent)))
+        return pages.get(name, absent)
 
-    def _page(self) -> VerticalScroll:
-        tabs = self.query_one("#help-tabs", TabbedContent)
-        return tabs.get_pane(tabs.active).query_one(VerticalScroll)
+    def show_page(self, page_id: str) -> None:
+        """Show a page where it was last left (read afresh: the curriculum may have loaded since)."""
+        page = self.query_one("#help-page", StepPage)
+        if self.shown_page:
+            self.tops[self.shown_page] = page.top
+        self.shown_page = page_id
+        page.show([Part(page_id, markdown=self.page_text(page_id), indent=1)])
+        page.scroll_page_to(self.tops.get(page_id, 0))
+
+    def _page(self) -> StepPage:
+        return self.query_one("#help-page", StepPage)
 
     def action_scroll(self, lines: int) -> None:
         """Scroll the page on show, wherever the focus is."""
-        page = self._page()
-        page.scroll_to(y=page.scroll_y + lines, animate=False, immediate=True)  # keys pressed quickly add up
+        self._page().scroll_lines(lines)
 
     def action_page(self, step: int) -> None:
         """Show the previous or next page."""
-        tabs = self.query_one("#help-tabs", TabbedContent)
-        ids = ["help-keys", "help-typing", "help-legend"]
-        tabs.active = ids[(ids.index(tabs.active) + step) % len(ids)]
+        tabs = self.query_one("#help-tabs", Tabs)
+        ids = [p[0] for p in PAGES]
+        tabs.active = ids[(ids.index(tabs.active) + step) % len(ids)] if tabs.active in ids else ids[0]
 
     def action_close(self) -> None:
         self.app.pop_screen()
