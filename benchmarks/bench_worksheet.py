@@ -11,7 +11,8 @@ Opening: in a headless app at 80×24 that is up (home painted, lessons loaded), 
 p on the home screen until the last frame that changes the screen, the worksheet complete: the kept
 seed read, the stored answers read back and marked, the screen composed, laid out and painted, its
 picture scrolled to the current cell. It alternates with pressing F1 for the help screen, the
-baseline, timed the same way; each is closed again. Three ways:
+baseline, timed the same way; each is closed again (the app keeps its help screen and shows it
+again, so the baseline is a screen that is only painted, not composed). Three ways:
   - the network drawn at an earlier opening in this run (the app keeps the worksheets it drew);
   - the network drawn again from its seed at each opening, as the first opening in a run does;
   - every other cell answered (a slip and a carried number among them), read back and marked again.

@@ -25,7 +25,7 @@ SIZE = (80, 24)
 ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[@-Z\\-_])")
 #: Keys as a terminal sends them.
 KEYS = {"ctrl+n": b"\x0e", "ctrl+u": b"\x15", "enter": b"\r", "escape": b"\x1b",
-        "f8": b"\x1b[19~", "f9": b"\x1b[20~"}
+        "f1": b"\x1bOP", "f8": b"\x1b[19~", "f9": b"\x1b[20~"}
 
 
 def plain(raw: bytes) -> str:
