@@ -160,6 +160,21 @@ async def test_help_is_one_screen_shown_again_where_it_was_left(tmp_path):
         assert "How to type answers" in help_screen._page().text()
 
 
+async def test_a_help_page_opened_before_the_lessons_loaded_shows_them_once_they_have(tmp_path):
+    app = make_app(data_dir=tmp_path, seed=4)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot, close_welcome=True)
+        loaded, app.curriculum = app.curriculum, None  # as in the first moments after start-up
+        await pilot.press("f1", "right")
+        await pilot.pause()
+        assert "not available yet" in app.screen._page().text()
+        await pilot.press("escape")
+        app.curriculum = loaded
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen._page().parts[0].markdown == loaded.pages["typing"]
+
+
 async def test_every_help_page_is_drawn_whole_at_80_columns(tmp_path):
     from test_lesson_fits import page_problems
 

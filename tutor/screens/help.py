@@ -104,6 +104,10 @@ class HelpScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Help"
 
+    def on_screen_resume(self) -> None:
+        if self.shown_page:  # shown again: a page that waited for the curriculum may have it now
+            self.show_page(self.shown_page)
+
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tab is not None and event.tab.id:
             self.show_page(event.tab.id)
