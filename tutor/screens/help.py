@@ -86,8 +86,8 @@ class HelpScreen(Screen[None]):
         Binding("down", "scroll(1)", "Scroll", show=False, priority=True),
         Binding("pageup", "scroll(-10)", "Page up", show=False, priority=True),
         Binding("pagedown", "scroll(10)", "Page down", show=False, priority=True),
-        Binding("home", "scroll(-100000)", "Top", show=False, priority=True),
-        Binding("end", "scroll(100000)", "Bottom", show=False, priority=True),
+        Binding("home", "to_end(False)", "Top", show=False, priority=True),
+        Binding("end", "to_end(True)", "Bottom", show=False, priority=True),
     ]
 
     def __init__(self) -> None:
@@ -122,7 +122,7 @@ class HelpScreen(Screen[None]):
 
     def show_page(self, page_id: str) -> None:
         """Show a page where it was last left (read afresh: the curriculum may have loaded since)."""
-        page = self.query_one("#help-page", StepPage)
+        page = self._page()
         if self.shown_page:
             self.tops[self.shown_page] = page.top
         self.shown_page = page_id
@@ -135,6 +135,11 @@ class HelpScreen(Screen[None]):
     def action_scroll(self, lines: int) -> None:
         """Scroll the page on show, wherever the focus is."""
         self._page().scroll_lines(lines)
+
+    def action_to_end(self, bottom: bool) -> None:
+        """Home and End: the top or the bottom of the page."""
+        page = self._page()
+        page.to_bottom() if bottom else page.to_top()
 
     def action_page(self, step: int) -> None:
         """Show the previous or next page."""
